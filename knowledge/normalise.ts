@@ -1,0 +1,82 @@
+/**
+ * Text normalisation shared by the index and the queries: case, accents, apostrophes,
+ * punctuation, stop words (including SMS spellings) and stemming in several languages.
+ */
+import { newStemmer, Stemmer } from 'snowball-stemmers';
+import { STOPWORDS } from './stopwords';
+
+/** Languages the engine stems. */
+export type StemLanguage = 'fr' | 'en' | 'es' | 'pt' | 'ar';
+
+const SNOWBALL: Record<StemLanguage, string> = {
+  fr: 'french',
+  en: 'english',
+  es: 'spanish',
+  pt: 'portuguese',
+  ar: 'arabic',
+};
+const stemmers = new Map<StemLanguage, Stemmer>();
+function stemmer(lang: StemLanguage): Stemmer {
+  let s = stemmers.get(lang);
+  if (!s) {
+    s = newStemmer(SNOWBALL[lang]);
+    stemmers.set(lang, s);
+  }
+  return s;
+}
+
+const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss' };
+
+/**
+ * Lower-cases, removes accents (Latin) and vowel marks (Arabic), turns apostrophes and
+ * punctuation into spaces and collapses whitespace. "J’ai perdu ma CARTE-grise !" becomes
+ * "j ai perdu ma carte grise".
+ */
+export function normalise(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[œæß]/g, (c) => LIGATURES[c] ?? c)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[\u064b-\u0652\u0640]/g, '') // Arabic harakat and tatweel
+    .replace(/[أإآ]/g, 'ا')
+    .replace(/ة/g, 'ه')
+    .replace(/ى/g, 'ي')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+/** Splits normalised text into tokens. */
+export function tokens(text: string): string[] {
+  const n = normalise(text);
+  return n === '' ? [] : n.split(' ');
+}
+
+/** True for words that carry no meaning for the search (articles, pronouns, SMS fillers). */
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}
+
+/** Tokens that carry meaning: stop words and one-letter tokens removed. */
+export function contentTokens(text: string): string[] {
+  return tokens(text).filter((t) => !isStopword(t) && (t.length > 1 || /\d/.test(t)));
+}
+
+const ARABIC = /[\u0600-\u06ff]/;
+
+/** The stem of a token in one language. Arabic tokens are only stemmed as Arabic. */
+export function stem(token: string, lang: StemLanguage): string {
+  if (ARABIC.test(token)) return stemmer('ar').stem(token);
+  if (/^\d+$/.test(token)) return token;
+  return stemmer(lang).stem(token);
+}
+
+/** The distinct stems of a token across several languages, first language first. */
+export function stemsOf(token: string, langs: readonly StemLanguage[]): string[] {
+  const out: string[] = [];
+  for (const l of langs) {
+    const s = stem(token, l);
+    if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * The search engine: normalise, retrieve, rank, decide. Built once per knowledge base.
+ */
+import { KnowledgeBase } from '../load';
+import { detectLanguage } from '../language';
+import { StemLanguage } from '../normalise';
+import { DecisionConfig } from '../decision-config';
+import { buildIndex, InvertedIndex } from './inverted-index';
+import { IntentMatcher } from './intents';
+import { Retriever, Scored } from './retrieve';
+import { Decision, KnowledgeSource, RankedResult, RankOutcome } from './types';
+
+/** At most this many results are returned. */
+export const MAX_RESULTS = 5;
+/** At most this many choices are offered when clarifying. */
+export const MAX_CHOICES = 3;
+/** Messages are cut to this length before searching: beyond it, only noise is added. */
+export const MAX_QUERY_CHARS = 1000;
+
+const SUPPORTED = new Set(['fr', 'en', 'es', 'pt', 'ar']);
+
+/** Stemmer order for a language: the language itself, then French and English. */
+function stemOrder(lang: StemLanguage): StemLanguage[] {
+  const order: StemLanguage[] = [lang];
+  for (const l of ['fr', 'en'] as const) if (!order.includes(l)) order.push(l);
+  return order;
+}
+
+/**
+ * The decision for a ranking, from the thresholds of `decision.yaml`:
+ * answer when the best result is strong and clearly ahead, clarify when it is plausible
+ * but not alone, fall back otherwise.
+ */
+export function decide(results: readonly RankedResult[], config: DecisionConfig): { decision: Decision; choices: number } {
+  const [first, second] = results;
+  if (!first || first.score < config.clarify) return { decision: 'fallback', choices: 0 };
+  const close = results.slice(1, MAX_CHOICES).filter((r) => r.score >= first.score * config.clarifyRatio);
+  const margin = first.score - (second?.score ?? 0);
+  if (first.score >= config.answer && (margin >= config.margin || close.length === 0)) return { decision: 'answer', choices: 1 };
+  if (close.length === 0) return { decision: first.score >= config.answer ? 'answer' : 'fallback', choices: 1 };
+  return { decision: 'clarify', choices: 1 + close.length };
+}
+
+/** The shipped {@link KnowledgeSource}: an inverted index with typo tolerance over one base. */
+export class KnowledgeSearch implements KnowledgeSource {
+  readonly index: InvertedIndex;
+  private readonly retriever: Retriever;
+  private readonly intents: IntentMatcher;
+
+  constructor(readonly kb: KnowledgeBase, private readonly config: DecisionConfig = kb.decision) {
+    this.index = buildIndex(kb.entries);
+    this.retriever = new Retriever(this.index);
+    this.intents = new IntentMatcher(kb.intents);
+  }
+
+  /** A copy of this engine deciding with other thresholds (used to tune them). */
+  withConfig(config: DecisionConfig): KnowledgeSearch {
+    return new KnowledgeSearch(this.kb, config);
+  }
+
+  /** Ranked entries for a message, without the decision. */
+  results(text: string, lang: StemLanguage): RankedResult[] {
+    return this.retriever
+      .rank(text.slice(0, MAX_QUERY_CHARS), stemOrder(lang))
+      .slice(0, MAX_RESULTS)
+      .map((s: Scored) => ({ id: this.index.ids[s.entry] as string, score: Math.round(s.score * 1000) / 1000 }));
+  }
+
+  rank(text: string, locale?: string): RankOutcome {
+    const query = text.slice(0, MAX_QUERY_CHARS);
+    const guess = detectLanguage(query);
+    const fromLocale = locale?.slice(0, 2).toLowerCase();
+    const lang = (guess.confident || !fromLocale || !SUPPORTED.has(fromLocale) ? guess.lang : fromLocale) as RankOutcome['lang'];
+    const base = { text, lang, langConfident: guess.confident };
+
+    if (this.intents.isHandoff(query)) return { ...base, decision: 'handoff', results: [] };
+    const small = this.intents.smalltalkKind(query);
+    if (small) return { ...base, decision: 'smalltalk', results: [], smalltalk: small };
+
+    const results = this.results(query, lang);
+    const { decision } = decide(results, this.config);
+    return { ...base, decision, results };
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Recognises messages that are not about a procedure: asking for a human, greetings,
+ * thanks and goodbyes, from the phrases of `content/intents.yaml`.
+ */
+import { Intents } from '../schema';
+import { isStopword, tokens } from '../normalise';
+import { SmalltalkKind } from './types';
+
+type PhraseTokens = string[];
+
+/** True when two words are equal or one edit apart (for words of five letters or more). */
+export function nearlyEqual(a: string, b: string): boolean {
+  if (a === b) return true;
+  if (Math.min(a.length, b.length) < 5 || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  let j = 0;
+  let edits = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    if (++edits > 1) return false;
+    if (a.length > b.length) i++;
+    else if (b.length > a.length) j++;
+    else {
+      i++;
+      j++;
+    }
+  }
+  return edits + (a.length - i) + (b.length - j) <= 1;
+}
+
+/** Positions in `words` where `phrase` occurs contiguously (tolerating one typo per word). */
+function occurrences(words: string[], phrase: PhraseTokens): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + phrase.length <= words.length; i++) {
+    if (phrase.every((p, k) => nearlyEqual(words[i + k] as string, p))) out.push(i);
+  }
+  return out;
+}
+
+function compile(map: Partial<Record<string, string[]>>): PhraseTokens[] {
+  const out: PhraseTokens[] = [];
+  for (const list of Object.values(map)) {
+    for (const phrase of list ?? []) {
+      const t = tokens(phrase);
+      if (t.length > 0) out.push(t);
+    }
+  }
+  // Longest first, so that "au revoir" is consumed before "revoir".
+  return out.sort((a, b) => b.length - a.length);
+}
+
+/** Matches the intents of one knowledge base. */
+export class IntentMatcher {
+  private readonly handoff: PhraseTokens[];
+  private readonly smalltalk: Array<{ kind: SmalltalkKind; phrases: PhraseTokens[] }>;
+
+  constructor(intents: Intents) {
+    this.handoff = compile(intents.handoff);
+    this.smalltalk = (['greeting', 'thanks', 'goodbye'] as const).map((kind) => ({ kind, phrases: compile(intents.smalltalk[kind]) }));
+  }
+
+  /** True when the message asks for a human. */
+  isHandoff(text: string): boolean {
+    const words = tokens(text);
+    return this.handoff.some((p) => occurrences(words, p).length > 0);
+  }
+
+  /**
+   * The kind of small talk when the message is nothing but small talk (with filler words),
+   * otherwise undefined: "bonjour, j'ai perdu ma carte grise" is a question, not a greeting.
+   */
+  smalltalkKind(text: string): SmalltalkKind | undefined {
+    const words = tokens(text);
+    if (words.length === 0) return undefined;
+    const consumed = new Array<boolean>(words.length).fill(false);
+    let first: { kind: SmalltalkKind; at: number } | undefined;
+    for (const { kind, phrases } of this.smalltalk) {
+      for (const p of phrases) {
+        for (const at of occurrences(words, p)) {
+          if (consumed.slice(at, at + p.length).some(Boolean)) continue;
+          for (let k = 0; k < p.length; k++) consumed[at + k] = true;
+          if (!first || at < first.at) first = { kind, at };
+        }
+      }
+    }
+    if (!first) return undefined;
+    const rest = words.filter((w, i) => !consumed[i] && !isStopword(w) && w.length > 1);
+    return rest.length === 0 ? first.kind : undefined;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Retrieval and ranking: a query's tokens are stemmed in the likely languages, matched
+ * exactly in the inverted index or, for unknown words, to the closest indexed words with
+ * Fuse.js (typo tolerance on the vocabulary, where fuzzy matching is strong), then every
+ * entry is scored by the weighted evidence it holds for the query.
+ */
+import Fuse from 'fuse.js';
+import { contentTokens, StemLanguage, stemsOf } from '../normalise';
+import { fieldScore, InvertedIndex } from './inverted-index';
+
+/** One stem a query token was matched to, with how sure the match is (1 for exact). */
+interface StemMatch {
+  stem: string;
+  similarity: number;
+}
+
+/** The per-entry evidence for a query, before the decision. */
+export interface Scored {
+  entry: number;
+  /** Evidence in [0, 1], growing with matched informative words and phrases. */
+  score: number;
+}
+
+/** Tuning constants of the ranking, fixed in code and covered by the unit tests. */
+const RANKING = {
+  /** Words shorter than this are never corrected. */
+  minFuzzyLength: 4,
+  /** Fuse.js score above which a correction is rejected (0 is perfect). */
+  fuzzyThreshold: 0.3,
+  /** Weight of a phrase of the content found whole in the query. */
+  phraseWeight: 1.2,
+  /** Raw evidence at which the score reaches 0.5. */
+  halfScore: 6,
+  /** Share of the score that depends on how much of the query the entry explains. */
+  coverageShare: 0.35,
+} as const;
+
+/** Ranks entries for queries against one index. Build once per index; cheap to query. */
+export class Retriever {
+  private readonly fuse: Fuse<string>;
+  private readonly fuzzyCache = new Map<string, StemMatch[]>();
+  private readonly maxIdf: number;
+
+  constructor(private readonly index: InvertedIndex) {
+    const words = [...index.vocabulary.keys()].filter((w) => w.length >= 3);
+    this.fuse = new Fuse(words, {
+      includeScore: true,
+      threshold: RANKING.fuzzyThreshold,
+      ignoreLocation: true,
+      minMatchCharLength: 3,
+    });
+    this.maxIdf = Math.max(0, ...index.idf.values());
+  }
+
+  /** Stems a query token may stand for, exact ones first, corrections otherwise. */
+  private matchToken(token: string, langs: readonly StemLanguage[]): StemMatch[] {
+    const exact = stemsOf(token, langs).filter((s) => this.index.postings.has(s));
+    if (exact.length > 0) return exact.map((stem) => ({ stem, similarity: 1 }));
+    if (token.length < RANKING.minFuzzyLength || /^\d+$/.test(token)) return [];
+    const cached = this.fuzzyCache.get(token);
+    if (cached) return cached;
+    const out: StemMatch[] = [];
+    for (const hit of this.fuse.search(token, { limit: 3 })) {
+      const similarity = 1 - (hit.score ?? 1);
+      // A correction must be about as long as the word typed: avoids "a" + "ction" matches.
+      if (Math.abs(hit.item.length - token.length) > 2) continue;
+      for (const stem of this.index.vocabulary.get(hit.item) ?? []) {
+        if (!out.some((m) => m.stem === stem)) out.push({ stem, similarity: similarity * 0.85 });
+      }
+    }
+    if (this.fuzzyCache.size > 5000) this.fuzzyCache.clear();
+    this.fuzzyCache.set(token, out);
+    return out;
+  }
+
+  /** Scores every entry that holds evidence for the query, best first. */
+  rank(text: string, langs: readonly StemLanguage[]): Scored[] {
+    const queryTokens = [...new Set(contentTokens(text))];
+    if (queryTokens.length === 0) return [];
+    const raw = new Map<number, number>();
+    const explained = new Map<number, number>();
+    const queryStems = new Map<string, number>();
+    let queryMass = 0;
+
+    for (const token of queryTokens) {
+      const matches = this.matchToken(token, langs);
+      if (matches.length === 0) {
+        // An unknown word still counts in the query's mass: a message mostly made of words
+        // the base does not know is probably not for us.
+        queryMass += this.maxIdf * 0.5;
+        continue;
+      }
+      const tokenIdf = Math.max(...matches.map((m) => (this.index.idf.get(m.stem) ?? 0) * m.similarity));
+      queryMass += tokenIdf;
+      const best = new Map<number, number>();
+      for (const m of matches) {
+        const idf = this.index.idf.get(m.stem) ?? 0;
+        const prev = queryStems.get(m.stem) ?? 0;
+        queryStems.set(m.stem, Math.max(prev, m.similarity));
+        for (const [entry, counts] of this.index.postings.get(m.stem) ?? []) {
+          const s = idf * m.similarity * fieldScore(counts);
+          if (s > (best.get(entry) ?? 0)) best.set(entry, s);
+        }
+      }
+      for (const [entry, s] of best) {
+        raw.set(entry, (raw.get(entry) ?? 0) + s);
+        explained.set(entry, (explained.get(entry) ?? 0) + tokenIdf);
+      }
+    }
+
+    const phraseBonus = new Map<number, number>();
+    for (const p of this.index.phrases) {
+      let bonus = 0;
+      let whole = true;
+      for (const s of p.stems) {
+        const sim = queryStems.get(s);
+        if (sim === undefined) {
+          whole = false;
+          break;
+        }
+        bonus += (this.index.idf.get(s) ?? 0) * sim;
+      }
+      if (whole && bonus > (phraseBonus.get(p.entry) ?? 0)) phraseBonus.set(p.entry, bonus);
+    }
+    for (const [entry, bonus] of phraseBonus) raw.set(entry, (raw.get(entry) ?? 0) + RANKING.phraseWeight * bonus);
+
+    const scored: Scored[] = [];
+    for (const [entry, r] of raw) {
+      const strength = r / (r + RANKING.halfScore);
+      const coverage = queryMass > 0 ? Math.min(1, (explained.get(entry) ?? 0) / queryMass) : 0;
+      const score = strength * (1 - RANKING.coverageShare + RANKING.coverageShare * coverage);
+      scored.push({ entry, score });
+    }
+    scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
+    return scored;
+  }
+}
