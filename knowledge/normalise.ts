@@ -38,7 +38,7 @@ export function normalise(text: string): string {
     .replace(/[œæß]/g, (c) => LIGATURES[c] ?? c)
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u064b-\u0652\u0640]/g, '') // Arabic harakat and tatweel
+    .replace(/[\u064b-\u065f\u0670\u0640]/g, '') // Arabic harakat and tatweel
     .replace(/[أإآ]/g, 'ا')
     .replace(/ة/g, 'ه')
     .replace(/ى/g, 'ي')

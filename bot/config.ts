@@ -1,0 +1,81 @@
+/**
+ * The service's configuration, parsed and validated from the environment. Nothing else
+ * in the project reads `process.env`.
+ */
+import * as path from 'path';
+import { projectRoot } from '../knowledge/paths';
+
+/** How the bot authenticates with the Bot Framework (same names as Azure Bot Service). */
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+/** The validated configuration. */
+export interface Config {
+  port: number;
+  host: string;
+  microsoftAppId: string;
+  microsoftAppPassword: string;
+  microsoftAppType: AppType;
+  microsoftAppTenantId: string;
+  /** Folder holding the SQLite database and other local data. */
+  dataDir: string;
+  /** Knowledge content folder. */
+  contentDir: string;
+  /** Reload the knowledge base when its files change. */
+  watchContent: boolean;
+  /** Messages longer than this are not searched; the person is asked to shorten. */
+  maxMessageChars: number;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+/** Thrown when the environment holds an invalid setting; names the variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(name, `must be an integer between ${min} and ${max}, got "${raw}"`);
+  return n;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const found = values.find((v) => v.toLowerCase() === raw.toLowerCase());
+  if (!found) throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+  return found;
+}
+
+/** Parses and validates the configuration; throws {@link ConfigError} on the first bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const root = projectRoot();
+  const appId = (env.MicrosoftAppId ?? '').trim();
+  const appType = oneOf(env, 'MicrosoftAppType', ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const, 'MultiTenant');
+  const tenant = (env.MicrosoftAppTenantId ?? '').trim();
+  if (appType !== 'MultiTenant' && appId === '') throw new ConfigError('MicrosoftAppId', `is required when MicrosoftAppType is ${appType}`);
+  if (appType === 'SingleTenant' && tenant === '') throw new ConfigError('MicrosoftAppTenantId', 'is required when MicrosoftAppType is SingleTenant');
+  const password = env.MicrosoftAppPassword ?? '';
+  if (appType === 'MultiTenant' && appId !== '' && password === '') throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
+  return {
+    port: int(env, 'PORT', 3978, 0, 65535),
+    host: env.HOST?.trim() || '0.0.0.0',
+    microsoftAppId: appId,
+    microsoftAppPassword: password,
+    microsoftAppType: appType,
+    microsoftAppTenantId: tenant,
+    dataDir: path.resolve(root, env.DATA_DIR?.trim() || 'data'),
+    contentDir: path.resolve(root, env.KB_CONTENT_DIR?.trim() || path.join('knowledge', 'content')),
+    watchContent: oneOf(env, 'KB_WATCH', ['true', 'false'] as const, 'true') === 'true',
+    maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 2000, 100, 100000),
+    maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+  };
+}

@@ -1,0 +1,55 @@
+/**
+ * The activity handler, kept thin: a message goes to the dialogs, a new member gets the
+ * welcome, anything else is noted and ignored.
+ */
+import { ActivityHandler, MessageFactory, TurnContext } from 'botbuilder';
+import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import { OrientationDialog, Translate } from '../dialogs/orientation-dialog';
+import { BotState } from './state';
+import { Logger } from './logger';
+import { pseudonym } from './redact';
+
+/** The orientation bot. */
+export class OrientationBot extends ActivityHandler {
+  private readonly dialogs: DialogSet;
+
+  constructor(
+    private readonly state: BotState,
+    dialog: OrientationDialog,
+    private readonly translate: Translate,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.dialogs = new DialogSet(state.dialogState);
+    this.dialogs.add(dialog);
+
+    this.onMessage(async (context, next) => {
+      const dc = await this.dialogs.createContext(context);
+      const result = await dc.continueDialog();
+      if (result.status === DialogTurnStatus.empty) await dc.beginDialog(OrientationDialog.id);
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const recipient = context.activity.recipient?.id;
+      for (const member of context.activity.membersAdded ?? []) {
+        if (member.id === recipient) continue;
+        const lang = (await this.state.language.get(context)) ?? context.activity.locale;
+        const t = this.translate(lang ?? 'fr');
+        await context.sendActivity(MessageFactory.text(`${t('welcome.text')}\n\n${t('welcome.privacy')}`));
+        break;
+      }
+      await next();
+    });
+
+    this.onUnrecognizedActivityType(async (context, next) => {
+      this.logger.info('activity type ignored', { type: context.activity.type, conversation: pseudonym(context.activity.conversation?.id) });
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.state.saveChanges(context);
+  }
+}

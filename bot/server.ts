@@ -1,0 +1,118 @@
+/**
+ * The HTTP service: `POST /api/messages` through the CloudAdapter, `GET /api/health`.
+ * Built from its parts so that tests start the real server on a free port.
+ */
+import * as restify from 'restify';
+import * as path from 'path';
+import { CloudAdapter } from 'botbuilder';
+import { Config } from './config';
+import { Logger } from './logger';
+import { checkActivityBody } from './activity-check';
+import { createAdapter } from './adapter';
+import { createBotState } from './state';
+import { OrientationBot } from './orientation-bot';
+import { translator } from './i18n';
+import { pseudonym } from './redact';
+import { OrientationDialog } from '../dialogs/orientation-dialog';
+import { LiveKnowledge } from '../knowledge/live';
+import { SqliteStateStore } from '../storage/sqlite-storage';
+import { StateStore } from '../storage/port';
+import { watchFolder, Watcher } from './content-watcher';
+
+/** A running service. */
+export interface App {
+  server: restify.Server;
+  adapter: CloudAdapter;
+  knowledge: LiveKnowledge;
+  storage: StateStore;
+  /** The port actually listened on. */
+  port: number;
+  /** Stops accepting requests, then closes storage and watchers. */
+  close(): Promise<void>;
+}
+
+/** Starts the service. Throws `KnowledgeValidationError` when the content is invalid. */
+export async function startApp(config: Config, logger: Logger, options: { storage?: StateStore } = {}): Promise<App> {
+  const knowledge = new LiveKnowledge(config.contentDir);
+  logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
+  const storage = options.storage ?? new SqliteStateStore(path.join(config.dataDir, 'bot.sqlite'));
+  const state = createBotState(storage);
+  const adapter = createAdapter(config, logger, translator, state);
+  const dialog = new OrientationDialog({
+    knowledge,
+    language: state.language,
+    translate: translator,
+    maxMessageChars: config.maxMessageChars,
+    onDecision: (context, o) =>
+      logger.info('decision', {
+        conversation: pseudonym(context.activity.conversation?.id),
+        lang: o.lang,
+        decision: o.decision,
+        top: o.results[0]?.id,
+        score: o.results[0]?.score,
+      }),
+  });
+  const bot = new OrientationBot(state, dialog, translator, logger);
+
+  const server = restify.createServer({ name: 'prefecture-orientation-bot' });
+  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false }));
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
+    logger.warn('request refused', { method: req.method, path: req.path(), status: err.statusCode, reason: err.message.slice(0, 200) });
+    cb();
+  });
+
+  server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
+    const problem = checkActivityBody(req.body);
+    if (problem) {
+      logger.warn('malformed activity', { code: problem.code, reason: problem.message });
+      res.send(problem.status, { error: { code: problem.code, message: problem.message } });
+      return;
+    }
+    try {
+      await adapter.process(req, res, (context) => bot.run(context));
+    } catch (err) {
+      logger.error('activity processing failed', { err, conversation: pseudonym((req.body as { conversation?: { id?: string } }).conversation?.id) });
+      if (!res.headersSent) res.send(500, { error: { code: 'InternalError', message: 'the activity could not be processed' } });
+    }
+  });
+
+  server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
+    const storageOk = await storage.ping();
+    res.send(storageOk ? 200 : 503, {
+      status: storageOk ? 'ok' : 'degraded',
+      storage: storageOk ? 'ok' : 'unavailable',
+      knowledge: { entries: knowledge.current().kb.entries.length },
+      uptimeSeconds: Math.round(process.uptime()),
+    });
+  });
+
+  let watcher: Watcher | undefined;
+  if (config.watchContent) {
+    watcher = watchFolder(config.contentDir, () => {
+      const r = knowledge.reload();
+      if (r.ok) logger.info('knowledge reloaded', { entries: r.entries });
+      else logger.error('knowledge change refused: the content is invalid, the previous version stays live', { problems: r.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`) });
+    }, (err) => logger.warn('content watcher failed; reload needs a restart', { err }));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info('listening', { port, auth: config.microsoftAppId ? 'bot framework tokens required' : 'open (no MicrosoftAppId)' });
+
+  return {
+    server,
+    adapter,
+    knowledge,
+    storage,
+    port,
+    async close() {
+      watcher?.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The one module that owns the bot's state accessors: the conversation's dialog stack and
+ * language, in conversation state stored through the storage port.
+ */
+import { ConversationState, StatePropertyAccessor, Storage, TurnContext, UserState } from 'botbuilder';
+import { DialogState } from 'botbuilder-dialogs';
+import { LanguageStore } from '../dialogs/orientation-dialog';
+
+/** The bot's state and its accessors. */
+export interface BotState {
+  conversationState: ConversationState;
+  userState: UserState;
+  dialogState: StatePropertyAccessor<DialogState>;
+  language: LanguageStore;
+  /** Saves every changed state at the end of a turn. */
+  saveChanges(context: TurnContext): Promise<void>;
+}
+
+/** Creates the state objects over a storage. */
+export function createBotState(storage: Storage): BotState {
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const languageProperty = conversationState.createProperty<string>('language');
+  return {
+    conversationState,
+    userState,
+    dialogState: conversationState.createProperty<DialogState>('dialogState'),
+    language: {
+      get: (context) => languageProperty.get(context),
+      set: (context, lang) => languageProperty.set(context, lang),
+    },
+    async saveChanges(context) {
+      await conversationState.saveChanges(context, false);
+      await userState.saveChanges(context, false);
+    },
+  };
+}

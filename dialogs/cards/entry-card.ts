@@ -1,0 +1,106 @@
+/**
+ * The answer card: an Adaptive Card with the procedure, who handles it, how and where,
+ * what to prepare, the delays, the official links as buttons and the sources.
+ */
+import { Attachment, CardFactory } from 'botbuilder';
+import type { TFunction } from 'i18next';
+import type { KnowledgeBase } from '../../knowledge/load';
+import type { Entry, EntryText, LocalisedText, Service } from '../../knowledge/schema';
+import { directoryContact, localised } from '../../knowledge/directory';
+
+type CardElement = Record<string, unknown>;
+
+const textBlock = (text: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text, wrap: true, ...extra });
+const heading = (text: string): CardElement => textBlock(text, { weight: 'Bolder', spacing: 'Medium' });
+const bullets = (items: readonly string[]): CardElement => textBlock(items.map((i) => `- ${i}`).join('\n'));
+const numbered = (items: readonly string[]): CardElement => textBlock(items.map((i, n) => `${n + 1}. ${i}`).join('\n'));
+
+/** The text of an entry in a language, falling back to French. */
+export function entryText(entry: Entry, lang: string): EntryText {
+  return (entry.text as Record<string, EntryText | undefined>)[lang] ?? entry.text.fr;
+}
+
+function handlerName(kb: KnowledgeBase, entry: Entry, lang: string): string {
+  if (entry.handler.service) {
+    const s = kb.services.get(entry.handler.service);
+    return s ? serviceLabel(kb, s, lang) : entry.handler.service;
+  }
+  const b = kb.bodies.get(entry.handler.body ?? '');
+  return b ? localised(b.name, lang) : (entry.handler.body ?? '');
+}
+
+function serviceLabel(kb: KnowledgeBase, s: Service, lang: string): string {
+  const site = s.site ? kb.services.get(s.site) : undefined;
+  return site ? `${localised(s.name, lang)} (${localised(site.name, lang)})` : localised(s.name, lang);
+}
+
+/** Where to go: the first directory service involved, with what to check about it. */
+function where(kb: KnowledgeBase, entry: Entry, lang: string): { contact: string; note?: string } | undefined {
+  const ids = [entry.handler.service, ...entry.channels.filter((c) => c.type === 'counter' || c.type === 'appointment').map((c) => c.service)];
+  for (const id of ids) {
+    const service = id ? kb.services.get(id) : undefined;
+    const contact = id ? directoryContact(kb, id, lang) : undefined;
+    if (!service || !contact) continue;
+    const note = service.note ?? (service.site ? kb.services.get(service.site)?.note : undefined);
+    return { contact, note: note ? localised(note, lang) : undefined };
+  }
+  return undefined;
+}
+
+/** Builds the Adaptive Card answering with one entry, in the person's language. */
+export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFunction): Attachment {
+  const text = entryText(entry, lang);
+  const body: CardElement[] = [textBlock(text.title, { size: 'Large', weight: 'Bolder' }), textBlock(text.summary)];
+
+  const facts: Array<{ title: string; value: string }> = [{ title: t('card.who'), value: handlerName(kb, entry, lang) }];
+  const how = [...new Set(entry.channels.map((c) => t(`channel.${c.type}`)))].join(', ');
+  facts.push({ title: t('card.how'), value: how });
+  const place = where(kb, entry, lang);
+  if (place) facts.push({ title: t('card.where'), value: place.contact });
+  if (text.delays) facts.push({ title: t('card.delays'), value: text.delays });
+  body.push({ type: 'FactSet', facts });
+  if (place?.note) body.push(textBlock(place.note, { isSubtle: true, size: 'Small' }));
+  if (entry.kind === 'external') body.push(textBlock(t('card.notPrefecture'), { isSubtle: true }));
+
+  if (entry.kind === 'error') {
+    if (text.rightToError) body.push(heading(t('card.rightToError')), textBlock(text.rightToError));
+    if (text.limits) body.push(heading(t('card.limits')), textBlock(text.limits));
+    if (text.steps.length) body.push(heading(t('card.fix')), numbered(text.steps));
+    if (text.avoid.length) body.push(heading(t('card.avoid')), bullets(text.avoid));
+  } else {
+    if (text.prepare.length) body.push(heading(t('card.prepare')), bullets(text.prepare));
+    if (text.steps.length) body.push(heading(t('card.steps')), numbered(text.steps));
+  }
+  for (const c of entry.channels) {
+    const note = c.note ? localised(c.note as LocalisedText, lang) : undefined;
+    if (note) body.push(textBlock(note, { isSubtle: true }));
+  }
+
+  const related = entry.relatedErrors.map((id) => kb.byId.get(id)).filter((e): e is Entry => e !== undefined);
+  if (related.length) body.push(heading(t('card.relatedErrors')), bullets(related.map((e) => entryText(e, lang).title)));
+
+  body.push(heading(t('card.sources')), bullets(entry.sources.map((s) => `[${s.title}](${s.url})${s.fiche ? ` (${s.fiche})` : ''}`)));
+  body.push(textBlock(t('card.reviewed', { date: entry.reviewed }), { isSubtle: true, size: 'Small' }));
+
+  const actions: CardElement[] = [];
+  const seen = new Set<string>();
+  const addAction = (title: string, url: string | undefined): void => {
+    if (!url || seen.has(url) || actions.length >= 3) return;
+    seen.add(url);
+    actions.push({ type: 'Action.OpenUrl', title, url });
+  };
+  for (const c of entry.channels) {
+    if (c.type === 'online') addAction(t('card.openOnline'), c.url);
+    if (c.type === 'appointment') addAction(t('card.book'), c.url ?? (c.service ? kb.services.get(c.service)?.appointmentUrl : undefined));
+  }
+  addAction(t('card.officialPage'), entry.sources[0]?.url);
+
+  return CardFactory.adaptiveCard({
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    lang,
+    body,
+    actions,
+  });
+}

@@ -1,0 +1,182 @@
+/**
+ * The orientation dialog: a message is ranked and decided; the person gets an answer card
+ * (then "did this help?"), a choice between two or three procedures, a kind fallback with
+ * the préfecture's contact, or a short small-talk reply. The dialog stays on the stack and
+ * remembers what it offered, so that a choice or a yes/no is understood on the next turn.
+ */
+import { ActivityTypes, MessageFactory, TurnContext } from 'botbuilder';
+import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
+import type { TFunction } from 'i18next';
+import type { KnowledgeBase } from '../knowledge/load';
+import type { KnowledgeSource, RankOutcome } from '../knowledge/search/types';
+import { directoryContact, mainSite } from '../knowledge/directory';
+import { normalise } from '../knowledge/normalise';
+import { entryCard, entryText } from './cards/entry-card';
+import { checkInput } from './input-check';
+
+/** Where the dialog reads the current knowledge base and search from (swapped on reload). */
+export interface KnowledgeProvider {
+  current(): { kb: KnowledgeBase; search: KnowledgeSource };
+}
+
+/** The conversation's language, kept in conversation state by the bot. */
+export interface LanguageStore {
+  get(context: TurnContext): Promise<string | undefined>;
+  set(context: TurnContext, lang: string): Promise<void>;
+}
+
+/** Translations for a language. */
+export type Translate = (lang: string) => TFunction;
+
+/** What the dialog offered last, to understand the next message. */
+interface OrientationState {
+  pending?: { kind: 'clarify'; ids: string[] } | { kind: 'feedback'; id: string };
+}
+
+/** Observes decisions (for logs and, later, statistics). */
+export type DecisionObserver = (context: TurnContext, outcome: RankOutcome) => void;
+
+/** Dependencies of {@link OrientationDialog}. */
+export interface OrientationDeps {
+  knowledge: KnowledgeProvider;
+  language: LanguageStore;
+  translate: Translate;
+  maxMessageChars: number;
+  onDecision?: DecisionObserver;
+}
+
+const YES = new Set(['oui', 'yes', 'si', 'sim', 'ouais', 'yep', 'ok', 'd accord', 'merci oui', 'oui merci', 'نعم']);
+const NO = new Set(['non', 'no', 'nao', 'nope', 'pas vraiment', 'not really', 'لا']);
+
+/** The main dialog of the bot. */
+export class OrientationDialog extends Dialog {
+  static readonly id = 'orientation';
+
+  constructor(private readonly deps: OrientationDeps) {
+    super(OrientationDialog.id);
+  }
+
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.onMessage(dc);
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    return this.onMessage(dc);
+  }
+
+  private async onMessage(dc: DialogContext): Promise<DialogTurnResult> {
+    const context = dc.context;
+    const state = (dc.activeDialog?.state ?? {}) as OrientationState;
+    if (context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
+    const { kb, search } = this.deps.knowledge.current();
+
+    const stored = await this.deps.language.get(context);
+    const problem = checkInput(context.activity, this.deps.maxMessageChars);
+    if (problem) {
+      const t = this.deps.translate(stored ?? context.activity.locale ?? 'fr');
+      const text = context.activity.text ?? '';
+      await context.sendActivity(t(`input.${problem}`, { length: text.length, max: this.deps.maxMessageChars }));
+      return Dialog.EndOfTurn;
+    }
+
+    const text = context.activity.text as string;
+    const pending = state.pending;
+    state.pending = undefined;
+
+    if (pending?.kind === 'clarify') {
+      const t = this.deps.translate(stored ?? 'fr');
+      const chosen = this.choiceFrom(kb, pending.ids, text);
+      if (chosen === 'none') {
+        await context.sendActivity(t('feedback.sorry'));
+        return Dialog.EndOfTurn;
+      }
+      if (chosen) {
+        await this.answer(context, kb, chosen, stored ?? 'fr', state);
+        return Dialog.EndOfTurn;
+      }
+    }
+    if (pending?.kind === 'feedback') {
+      const said = normalise(text);
+      const t = this.deps.translate(stored ?? 'fr');
+      if (YES.has(said) || said === normalise(t('feedback.yes'))) {
+        await context.sendActivity(t('feedback.thanks'));
+        return Dialog.EndOfTurn;
+      }
+      if (NO.has(said) || said === normalise(t('feedback.no'))) {
+        await context.sendActivity(t('feedback.sorry'));
+        await context.sendActivity(t('fallback.contact', { contact: this.contact(kb, stored ?? 'fr') }));
+        return Dialog.EndOfTurn;
+      }
+    }
+
+    const outcome = search.rank(text, stored ?? context.activity.locale);
+    const lang = stored ?? this.firstLanguage(outcome, context.activity.locale);
+    if (!stored) await this.deps.language.set(context, lang);
+    this.deps.onDecision?.(context, outcome);
+    const t = this.deps.translate(lang);
+
+    switch (outcome.decision) {
+      case 'answer':
+        await this.answer(context, kb, outcome.results[0]?.id as string, lang, state);
+        break;
+      case 'clarify': {
+        const ids = outcome.results.slice(0, 3).map((r) => r.id).filter((id) => kb.byId.has(id));
+        const titles = ids.map((id) => entryText(kb.byId.get(id)!, lang).title);
+        const reply = MessageFactory.suggestedActions([...titles, t('clarify.none')], t('clarify.prompt'));
+        await context.sendActivity(reply);
+        state.pending = { kind: 'clarify', ids };
+        break;
+      }
+      case 'smalltalk':
+        await context.sendActivity(t(`smalltalk.${outcome.smalltalk ?? 'greeting'}`));
+        break;
+      case 'handoff':
+        await context.sendActivity(t('handoff.unavailable', { contact: this.contact(kb, lang) }));
+        break;
+      case 'fallback':
+      default:
+        await context.sendActivity(t('fallback.text'));
+        await context.sendActivity(t('fallback.contact', { contact: this.contact(kb, lang) }));
+        break;
+    }
+    return Dialog.EndOfTurn;
+  }
+
+  /** The language of a conversation's first searchable message. */
+  private firstLanguage(outcome: RankOutcome, locale: string | undefined): string {
+    if (outcome.langConfident) return outcome.lang;
+    return (locale ?? outcome.lang).slice(0, 2).toLowerCase();
+  }
+
+  private contact(kb: KnowledgeBase, lang: string): string {
+    const site = mainSite(kb);
+    return (site && directoryContact(kb, site.id, lang)) ?? '';
+  }
+
+  /** The id chosen among offered ones: by title, by number, or "none of these". */
+  private choiceFrom(kb: KnowledgeBase, ids: string[], text: string): string | 'none' | undefined {
+    const said = normalise(text);
+    const n = Number(said);
+    if (Number.isInteger(n) && n >= 1 && n <= ids.length) return ids[n - 1];
+    for (const id of ids) {
+      const e = kb.byId.get(id);
+      if (!e) continue;
+      const titles = Object.values(e.text).map((x) => normalise(x.title));
+      if (titles.includes(said)) return id;
+    }
+    const none = ['fr', 'en'].map((l) => normalise(this.deps.translate(l)('clarify.none')));
+    return none.includes(said) ? 'none' : undefined;
+  }
+
+  private async answer(context: TurnContext, kb: KnowledgeBase, id: string, lang: string, state: OrientationState): Promise<void> {
+    const entry = kb.byId.get(id);
+    const t = this.deps.translate(lang);
+    if (!entry) {
+      await context.sendActivity(t('fallback.text'));
+      return;
+    }
+    await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t)));
+    await context.sendActivity(MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')], t('feedback.question')));
+    state.pending = { kind: 'feedback', id };
+  }
+}
