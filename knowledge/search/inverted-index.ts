@@ -38,6 +38,14 @@ export interface InvertedIndex {
 
 const TEXT_LANGS = ['fr', 'en', 'es', 'pt', 'ar'] as const;
 
+/**
+ * Stems are kept per language ("fr:born" is not "en:born"): a French stem must not match
+ * an English word that happens to share it.
+ */
+export function keyed(lang: StemLanguage, s: string): string {
+  return `${lang}:${s}`;
+}
+
 /** Builds the index from validated entries. */
 export function buildIndex(entries: readonly Entry[]): InvertedIndex {
   const postings = new Map<string, Map<number, FieldCounts>>();
@@ -47,7 +55,8 @@ export function buildIndex(entries: readonly Entry[]): InvertedIndex {
   const add = (entry: number, field: Field, text: string, lang: StemLanguage): string[] => {
     const stems: string[] = [];
     for (const tok of contentTokens(text)) {
-      const s = stem(tok, lang);
+      if (/^\d+$/.test(tok)) continue;
+      const s = keyed(lang, stem(tok, lang));
       stems.push(s);
       let byEntry = postings.get(s);
       if (!byEntry) postings.set(s, (byEntry = new Map()));

@@ -5,8 +5,9 @@
  * entry is scored by the weighted evidence it holds for the query.
  */
 import Fuse from 'fuse.js';
-import { contentTokens, StemLanguage, stemsOf } from '../normalise';
-import { fieldScore, InvertedIndex } from './inverted-index';
+import { contentTokens, stem, StemLanguage } from '../normalise';
+import { editDistance } from './edit-distance';
+import { fieldScore, InvertedIndex, keyed } from './inverted-index';
 
 /** One stem a query token was matched to, with how sure the match is (1 for exact). */
 interface StemMatch {
@@ -24,9 +25,11 @@ export interface Scored {
 /** Tuning constants of the ranking, fixed in code and covered by the unit tests. */
 const RANKING = {
   /** Words shorter than this are never corrected. */
-  minFuzzyLength: 4,
-  /** Fuse.js score above which a correction is rejected (0 is perfect). */
-  fuzzyThreshold: 0.3,
+  minFuzzyLength: 5,
+  /** Fuse.js score above which a candidate correction is not even considered (0 is perfect). */
+  fuzzyThreshold: 0.4,
+  /** A corrected word counts for this share of an exact one, times its closeness. */
+  correctionFactor: 0.9,
   /** Weight of a phrase of the content found whole in the query. */
   phraseWeight: 1.2,
   /** Raw evidence at which the score reaches 0.5. */
@@ -54,18 +57,26 @@ export class Retriever {
 
   /** Stems a query token may stand for, exact ones first, corrections otherwise. */
   private matchToken(token: string, langs: readonly StemLanguage[]): StemMatch[] {
-    const exact = stemsOf(token, langs).filter((s) => this.index.postings.has(s));
+    if (/^\d+$/.test(token)) return [];
+    const exact = langs.map((l) => keyed(l, stem(token, l))).filter((k, i, all) => all.indexOf(k) === i && this.index.postings.has(k));
     if (exact.length > 0) return exact.map((stem) => ({ stem, similarity: 1 }));
-    if (token.length < RANKING.minFuzzyLength || /^\d+$/.test(token)) return [];
+    if (token.length < RANKING.minFuzzyLength) return [];
     const cached = this.fuzzyCache.get(token);
     if (cached) return cached;
     const out: StemMatch[] = [];
-    for (const hit of this.fuse.search(token, { limit: 3 })) {
-      const similarity = 1 - (hit.score ?? 1);
-      // A correction must be about as long as the word typed: avoids "a" + "ction" matches.
-      if (Math.abs(hit.item.length - token.length) > 2) continue;
+    const allowed = token.length >= 8 ? 2 : 1;
+    // Fuse.js proposes close words of the vocabulary; a correction is kept only when it is
+    // within one or two edits and starts with the same letter, since typos rarely hit the
+    // first letter and looser matches turn unrelated words into procedures.
+    for (const hit of this.fuse.search(token, { limit: 12 })) {
+      if (hit.item[0] !== token[0]) continue;
+      const distance = editDistance(token, hit.item, allowed);
+      if (distance > allowed) continue;
+      const similarity = (1 - distance / Math.max(token.length, hit.item.length)) * RANKING.correctionFactor;
       for (const stem of this.index.vocabulary.get(hit.item) ?? []) {
-        if (!out.some((m) => m.stem === stem)) out.push({ stem, similarity: similarity * 0.85 });
+        const prev = out.find((m) => m.stem === stem);
+        if (!prev) out.push({ stem, similarity });
+        else prev.similarity = Math.max(prev.similarity, similarity);
       }
     }
     if (this.fuzzyCache.size > 5000) this.fuzzyCache.clear();
