@@ -258,6 +258,20 @@ export const intentsSchema = z
   .object({
     reviewed: isoDate,
     handoff: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+    /**
+     * Words that, together, ask for a person without a set phrase: a word for a person
+     * ("conseiller", "human") with a word asking for contact ("passez-moi", "talk"), or a
+     * person word alone with nothing else but qualifiers ("quelqu'un de réel ?").
+     */
+    handoffWords: z
+      .object({
+        people: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        asks: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        qualifiers: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+      })
+      .strict(),
+    /** Words of someone confessing or fearing a mistake: they favour the common-error entries. */
+    mistake: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
     smalltalk: z.object({
       greeting: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
       thanks: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),

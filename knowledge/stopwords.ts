@@ -17,14 +17,15 @@ information informations renseignement renseignements question questions aide ai
 avant apres maintenant aujourd hui encore toujours tjrs jamais rien chose choses truc trucs quelque
 quelqu quelques autre autres etc cest sest jen jy jme jte ils elles mon ma mes ton ta tes ca svp
 vers chez entre sous depuis pendant contre selon fois an ans mois jour jours semaine semaines
-dit dire dis parle parler demander demande demandes demander`;
+dit dire dis parle parler demander demande demandes demander
+habite habites habitons habitez habitent habiter vis vit vivons vivez residant reside`;
 const EN = `a an the and or but if of to in on at by for with from about as into is are was were be been
 being am do does did doing have has had having i me my mine we our you your he she it its they them
 their this that these those there here what which who whom whose when where why how can could would
 should will shall may might must please hi hello hey thanks thank ok okay yes no not dont cant im ive
 id so very just also too some any all each more most other such only own same than then now need
 needs want wants wanted like get got know help info information question questions tell say said
-much many lot lots something anything thing things way ask asking`;
+much many lot lots something anything thing things way ask asking live lives living`;
 const ES = `el la los las un una unos unas de del al y o pero si no que como para por con sin en es son
 estoy esta este esto eso mi mis tu tus su sus yo me te se nos lo le les hola gracias quiero quisiera
 necesito puedo hacer donde cuando cual cuanto muy mas ya tengo tiene hay`;

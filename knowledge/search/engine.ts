@@ -7,7 +7,8 @@ import { StemLanguage } from '../normalise';
 import { DecisionConfig } from '../decision-config';
 import { buildIndex, InvertedIndex } from './inverted-index';
 import { IntentMatcher } from './intents';
-import { Retriever, Scored } from './retrieve';
+import { CommuneFinder } from './communes';
+import { RankingOptions, Retriever, Scored } from './retrieve';
 import { Decision, KnowledgeSource, RankedResult, RankOutcome } from './types';
 
 /** At most this many results are returned. */
@@ -46,24 +47,39 @@ export class KnowledgeSearch implements KnowledgeSource {
   readonly index: InvertedIndex;
   private readonly retriever: Retriever;
   private readonly intents: IntentMatcher;
+  private readonly communes: CommuneFinder;
+  private readonly ranking: Partial<RankingOptions>;
 
-  constructor(readonly kb: KnowledgeBase, private readonly config: DecisionConfig = kb.decision) {
+  constructor(readonly kb: KnowledgeBase, private readonly config: DecisionConfig = kb.decision, ranking: Partial<RankingOptions> = {}) {
     this.index = buildIndex(kb.entries);
-    this.retriever = new Retriever(this.index);
+    this.retriever = new Retriever(this.index, ranking);
     this.intents = new IntentMatcher(kb.intents);
+    this.communes = new CommuneFinder(kb.communes);
+    this.ranking = ranking;
   }
 
   /** A copy of this engine deciding with other thresholds (used to tune them). */
   withConfig(config: DecisionConfig): KnowledgeSearch {
-    return new KnowledgeSearch(this.kb, config);
+    return new KnowledgeSearch(this.kb, config, this.ranking);
   }
 
-  /** Ranked entries for a message, without the decision. */
+  /**
+   * Ranked entries for a message, without the decision. A message that confesses or fears a
+   * mistake favours the common-error entries; one that does not favours the procedures.
+   */
   results(text: string, lang: StemLanguage): RankedResult[] {
+    const { rest } = this.communes.find(text.slice(0, MAX_QUERY_CHARS));
+    const mistake = this.intents.mentionsMistake(text);
+    const factor = mistake ? 1 + this.retriever.options.errorCueBoost : 1 - this.retriever.options.errorNoCuePenalty;
     return this.retriever
-      .rank(text.slice(0, MAX_QUERY_CHARS), stemOrder(lang))
+      .rank(rest.join(' '), stemOrder(lang))
+      .map((s: Scored) => {
+        const isError = this.kb.entries[s.entry]?.kind === 'error';
+        return { entry: s.entry, score: isError ? Math.min(1, s.score * factor) : s.score };
+      })
+      .sort((a, b) => b.score - a.score || a.entry - b.entry)
       .slice(0, MAX_RESULTS)
-      .map((s: Scored) => ({ id: this.index.ids[s.entry] as string, score: Math.round(s.score * 1000) / 1000 }));
+      .map((s) => ({ id: this.index.ids[s.entry] as string, score: Math.round(s.score * 1000) / 1000 }));
   }
 
   rank(text: string, locale?: string): RankOutcome {
@@ -79,6 +95,7 @@ export class KnowledgeSearch implements KnowledgeSource {
 
     const results = this.results(query, lang);
     const { decision } = decide(results, this.config);
-    return { ...base, decision, results };
+    const { commune } = this.communes.find(query);
+    return { ...base, decision, results, ...(commune ? { commune } : {}) };
   }
 }

@@ -3,7 +3,7 @@
  * thanks and goodbyes, from the phrases of `content/intents.yaml`.
  */
 import { Intents } from '../schema';
-import { isStopword, tokens } from '../normalise';
+import { isStopword, stem, tokens } from '../normalise';
 import { SmalltalkKind } from './types';
 
 type PhraseTokens = string[];
@@ -57,16 +57,54 @@ function compile(map: Partial<Record<string, string[]>>): PhraseTokens[] {
 export class IntentMatcher {
   private readonly handoff: PhraseTokens[];
   private readonly smalltalk: Array<{ kind: SmalltalkKind; phrases: PhraseTokens[] }>;
+  private readonly people: PhraseTokens[];
+  private readonly asks: PhraseTokens[];
+  private readonly qualifiers: PhraseTokens[];
+  private readonly mistakeStems: ReadonlySet<string>;
 
   constructor(intents: Intents) {
     this.handoff = compile(intents.handoff);
+    this.people = compile(intents.handoffWords.people);
+    this.asks = compile(intents.handoffWords.asks);
+    this.qualifiers = compile(intents.handoffWords.qualifiers);
+    const cues = new Set<string>();
+    for (const list of Object.values(intents.mistake)) {
+      for (const word of list ?? []) for (const t of tokens(word)) for (const l of ['fr', 'en'] as const) cues.add(stem(t, l));
+    }
+    this.mistakeStems = cues;
     this.smalltalk = (['greeting', 'thanks', 'goodbye'] as const).map((kind) => ({ kind, phrases: compile(intents.smalltalk[kind]) }));
   }
 
-  /** True when the message asks for a human. */
+  /**
+   * True when the message asks for a human: a set phrase ("je veux parler à un agent"), or
+   * a person word with an asking word and at most two other meaningful words ("passez-moi
+   * un conseiller"), or a person word with nothing else meaningful ("agent ?").
+   */
   isHandoff(text: string): boolean {
     const words = tokens(text);
-    return this.handoff.some((p) => occurrences(words, p).length > 0);
+    if (this.handoff.some((p) => occurrences(words, p).length > 0)) return true;
+    const consumed = new Array<boolean>(words.length).fill(false);
+    const consume = (phrases: PhraseTokens[]): boolean => {
+      let found = false;
+      for (const p of phrases) {
+        for (const at of occurrences(words, p)) {
+          found = true;
+          for (let k = 0; k < p.length; k++) consumed[at + k] = true;
+        }
+      }
+      return found;
+    };
+    const person = consume(this.people);
+    if (!person) return false;
+    const asks = consume(this.asks);
+    consume(this.qualifiers);
+    const rest = words.filter((w, i) => !consumed[i] && !isStopword(w) && w.length > 1);
+    return asks ? rest.length <= 2 : rest.length === 0;
+  }
+
+  /** True when the message confesses or fears a mistake ("oublié", "amende", "trompé"). */
+  mentionsMistake(text: string): boolean {
+    return tokens(text).some((t) => this.mistakeStems.has(stem(t, 'fr')) || this.mistakeStems.has(stem(t, 'en')));
   }
 
   /**

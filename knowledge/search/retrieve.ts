@@ -22,8 +22,8 @@ export interface Scored {
   score: number;
 }
 
-/** Tuning constants of the ranking, fixed in code and covered by the unit tests. */
-const RANKING = {
+/** Constants of the ranking, fixed in code (options exist for experiments only). */
+export const RANKING = {
   /** Words shorter than this are never corrected. */
   minFuzzyLength: 5,
   /** Fuse.js score above which a candidate correction is not even considered (0 is perfect). */
@@ -35,8 +35,15 @@ const RANKING = {
   /** Raw evidence at which the score reaches 0.5. */
   halfScore: 6,
   /** Share of the score that depends on how much of the query the entry explains. */
-  coverageShare: 0.35,
-} as const;
+  coverageShare: 0.6,
+  /** Weight, relative to the rarest word of the base, of a word the base does not know. */
+  unknownWordWeight: 0.8,
+  /** Common-error entries gain this share when the message mentions a mistake... */
+  errorCueBoost: 0.25,
+  /** ...and lose this share when it does not. */
+  errorNoCuePenalty: 0.15,
+};
+export type RankingOptions = typeof RANKING;
 
 /** Ranks entries for queries against one index. Build once per index; cheap to query. */
 export class Retriever {
@@ -44,7 +51,14 @@ export class Retriever {
   private readonly fuzzyCache = new Map<string, StemMatch[]>();
   private readonly maxIdf: number;
 
-  constructor(private readonly index: InvertedIndex) {
+  private readonly opts: RankingOptions;
+  /** The options in force. */
+  get options(): RankingOptions {
+    return this.opts;
+  }
+
+  constructor(private readonly index: InvertedIndex, options: Partial<RankingOptions> = {}) {
+    this.opts = { ...RANKING, ...options };
     const words = [...index.vocabulary.keys()].filter((w) => w.length >= 3);
     this.fuse = new Fuse(words, {
       includeScore: true,
@@ -58,7 +72,7 @@ export class Retriever {
   /** Stems a query token may stand for, exact ones first, corrections otherwise. */
   private matchToken(token: string, langs: readonly StemLanguage[]): StemMatch[] {
     if (/^\d+$/.test(token)) return [];
-    const exact = langs.map((l) => keyed(l, stem(token, l))).filter((k, i, all) => all.indexOf(k) === i && this.index.postings.has(k));
+    const exact = this.matchExact(token, langs);
     if (exact.length > 0) return exact.map((stem) => ({ stem, similarity: 1 }));
     if (token.length < RANKING.minFuzzyLength) return [];
     const cached = this.fuzzyCache.get(token);
@@ -72,7 +86,7 @@ export class Retriever {
       if (hit.item[0] !== token[0]) continue;
       const distance = editDistance(token, hit.item, allowed);
       if (distance > allowed) continue;
-      const similarity = (1 - distance / Math.max(token.length, hit.item.length)) * RANKING.correctionFactor;
+      const similarity = (1 - distance / Math.max(token.length, hit.item.length)) * this.opts.correctionFactor;
       for (const stem of this.index.vocabulary.get(hit.item) ?? []) {
         const prev = out.find((m) => m.stem === stem);
         if (!prev) out.push({ stem, similarity });
@@ -84,9 +98,27 @@ export class Retriever {
     return out;
   }
 
+  /**
+   * Splits a word typed without its space ("cartegrise") into two known words, when the
+   * word itself is unknown.
+   */
+  private split(token: string, langs: readonly StemLanguage[]): string[] {
+    if (token.length < 7 || this.matchExact(token, langs).length > 0) return [token];
+    for (let i = 3; i <= token.length - 3; i++) {
+      const a = token.slice(0, i);
+      const b = token.slice(i);
+      if (this.index.vocabulary.has(a) && this.index.vocabulary.has(b)) return [a, b];
+    }
+    return [token];
+  }
+
+  private matchExact(token: string, langs: readonly StemLanguage[]): string[] {
+    return langs.map((l) => keyed(l, stem(token, l))).filter((k, i, all) => all.indexOf(k) === i && this.index.postings.has(k));
+  }
+
   /** Scores every entry that holds evidence for the query, best first. */
   rank(text: string, langs: readonly StemLanguage[]): Scored[] {
-    const queryTokens = [...new Set(contentTokens(text))];
+    const queryTokens = [...new Set(contentTokens(text).flatMap((t) => this.split(t, langs)))];
     if (queryTokens.length === 0) return [];
     const raw = new Map<number, number>();
     const explained = new Map<number, number>();
@@ -98,7 +130,7 @@ export class Retriever {
       if (matches.length === 0) {
         // An unknown word still counts in the query's mass: a message mostly made of words
         // the base does not know is probably not for us.
-        queryMass += this.maxIdf * 0.5;
+        queryMass += this.maxIdf * this.opts.unknownWordWeight;
         continue;
       }
       const tokenIdf = Math.max(...matches.map((m) => (this.index.idf.get(m.stem) ?? 0) * m.similarity));
@@ -133,13 +165,13 @@ export class Retriever {
       }
       if (whole && bonus > (phraseBonus.get(p.entry) ?? 0)) phraseBonus.set(p.entry, bonus);
     }
-    for (const [entry, bonus] of phraseBonus) raw.set(entry, (raw.get(entry) ?? 0) + RANKING.phraseWeight * bonus);
+    for (const [entry, bonus] of phraseBonus) raw.set(entry, (raw.get(entry) ?? 0) + this.opts.phraseWeight * bonus);
 
     const scored: Scored[] = [];
     for (const [entry, r] of raw) {
-      const strength = r / (r + RANKING.halfScore);
+      const strength = r / (r + this.opts.halfScore);
       const coverage = queryMass > 0 ? Math.min(1, (explained.get(entry) ?? 0) / queryMass) : 0;
-      const score = strength * (1 - RANKING.coverageShare + RANKING.coverageShare * coverage);
+      const score = strength * (1 - this.opts.coverageShare + this.opts.coverageShare * coverage);
       scored.push({ entry, score });
     }
     scored.sort((a, b) => b.score - a.score || a.entry - b.entry);

@@ -22,6 +22,8 @@ export interface RankOutcome {
   results: RankedResult[];
   /** For `smalltalk`: greeting, thanks or goodbye. */
   smalltalk?: SmalltalkKind;
+  /** A commune of the département named in the message. */
+  commune?: { code: string; name: string; arrondissement: string };
 }
 
 /**
