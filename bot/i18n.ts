@@ -22,7 +22,9 @@ export function getI18n(): i18n {
     resources[lng] = { translation: JSON.parse(fs.readFileSync(path.join(dir, lng, 'translation.json'), 'utf8')) as Record<string, unknown> };
   }
   const created = i18next.createInstance();
-  void created.init({ resources, lng: 'fr', fallbackLng: 'fr', initAsync: false, interpolation: { escapeValue: false }, returnNull: false });
+  // No promotional notice on standard output: the service's output is JSON log lines.
+  const options = { resources, lng: 'fr', fallbackLng: 'fr', initAsync: false, interpolation: { escapeValue: false }, returnNull: false, showSupportNotice: false };
+  void created.init(options);
   instance = created;
   return created;
 }

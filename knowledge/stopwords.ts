@@ -16,7 +16,7 @@ mr mme madame monsieur mes dames messieurs svp cordialement please besoin savoir
 information informations renseignement renseignements question questions aide aider ici la ya
 avant apres maintenant aujourd hui encore toujours tjrs jamais rien chose choses truc trucs quelque
 quelqu quelques autre autres etc cest sest jen jy jme jte ils elles mon ma mes ton ta tes ca svp
-vers chez entre sous depuis pendant contre selon fois an ans mois jour jours semaine semaines
+vers chez entre depuis pendant contre selon fois an ans mois jour jours semaine semaines
 dit dire dis parle parler demander demande demandes demander
 habite habites habitons habitez habitent habiter vis vit vivons vivez residant reside`;
 const EN = `a an the and or but if of to in on at by for with from about as into is are was were be been
