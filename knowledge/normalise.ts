@@ -3,7 +3,7 @@
  * punctuation, stop words (including SMS spellings) and stemming in several languages.
  */
 import { newStemmer, Stemmer } from 'snowball-stemmers';
-import { STOPWORDS } from './stopwords';
+import { STOPWORD_LIST } from './stopwords';
 
 /** Languages the engine stems. */
 export type StemLanguage = 'fr' | 'en' | 'es' | 'pt' | 'ar';
@@ -52,9 +52,12 @@ export function tokens(text: string): string[] {
   return n === '' ? [] : n.split(' ');
 }
 
+let stopwords: ReadonlySet<string> | undefined;
+
 /** True for words that carry no meaning for the search (articles, pronouns, SMS fillers). */
 export function isStopword(token: string): boolean {
-  return STOPWORDS.has(token);
+  stopwords ??= new Set(STOPWORD_LIST.flatMap((w) => normalise(w).split(' ')));
+  return stopwords.has(token);
 }
 
 /** Tokens that carry meaning: stop words and one-letter tokens removed. */

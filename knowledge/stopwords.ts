@@ -33,7 +33,8 @@ const PT = `o a os as um uma de do da dos das e ou mas se nao que como para por 
 nas e sou esta estou meu minha meus minhas seu sua eu me te voce ola obrigado obrigada quero queria
 preciso posso fazer onde quando qual quanto muito mais ja tenho tem`;
 
-/** The stop-word set, all languages together. */
-export const STOPWORDS: ReadonlySet<string> = new Set(
-  [FR, EN, ES, PT].join(' ').split(/\s+/).filter((w) => w.length > 0),
-);
+const AR = `في من على الى إلى عن مع هل ما ماذا كيف أين اين متى لماذا هذا هذه ذلك تلك التي الذي انا أنا انت أنت
+نحن هو هي لا نعم او أو ثم قد كان كانت يمكن يمكنني ممكن أريد اريد لو فضلك من فضلك شكرا عندي لدي لي كل بعض`;
+
+/** The stop words of every language, as written (normalised by the caller). */
+export const STOPWORD_LIST: readonly string[] = [FR, EN, ES, PT, AR].join(' ').split(/\s+/).filter((w) => w.length > 0);
