@@ -31,7 +31,7 @@ function handlerName(kb: KnowledgeBase, entry: Entry, lang: string): string {
 
 function serviceLabel(kb: KnowledgeBase, s: Service, lang: string): string {
   const site = s.site ? kb.services.get(s.site) : undefined;
-  return site ? `${localised(s.name, lang)} (${localised(site.name, lang)})` : localised(s.name, lang);
+  return site ? `${localised(s.name, lang)}, ${localised(site.name, lang)}` : localised(s.name, lang);
 }
 
 /** Where to go: the first directory service involved, with what to check about it. */
