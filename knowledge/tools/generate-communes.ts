@@ -10,6 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';
+import { projectRoot } from '../paths';
 
 /** The département whose communes are listed. */
 const DEPARTEMENT = '95';
@@ -42,17 +43,6 @@ export interface CommunesFile {
   reviewed: string;
   arrondissements: { code: string; name: string }[];
   communes: { code: string; name: string; postcodes: string[]; arrondissement: string }[];
-}
-
-/** The project root: the nearest folder above `from` holding `package.json` (works from `dist/` too). */
-function projectRoot(from: string): string {
-  let dir = from;
-  for (;;) {
-    if (fs.existsSync(path.join(dir, 'package.json'))) return dir;
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${from}`);
-    dir = up;
-  }
 }
 
 function readJson<T>(file: string): T {
