@@ -27,6 +27,20 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  directLine: {
+    /** `local`: this service is the Direct Line channel; `azure`: the page uses Azure's. */
+    mode: 'local' | 'azure';
+    /** The Direct Line secret; empty means generate one and keep it in the data folder. */
+    secret: string;
+    tokenTtlSeconds: number;
+    azureDomain: string;
+    /** Public base URL of the service (for stream URLs behind a proxy); empty means from the request. */
+    publicUrl: string;
+    /** New conversations a minute per IP address on the page's token route. */
+    tokensPerMinute: number;
+    /** Activities (posts and polls) a minute per conversation. */
+    activitiesPerMinute: number;
+  };
 }
 
 /** Thrown when the environment holds an invalid setting; names the variable. */
@@ -77,5 +91,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 2000, 100, 100000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    directLine: directLineConfig(env),
+  };
+}
+
+function directLineConfig(env: NodeJS.ProcessEnv): Config['directLine'] {
+  const mode = oneOf(env, 'DIRECT_LINE_MODE', ['local', 'azure'] as const, 'local');
+  const secret = (env.DIRECT_LINE_SECRET ?? '').trim();
+  if (mode === 'azure' && secret === '') throw new ConfigError('DIRECT_LINE_SECRET', 'is required when DIRECT_LINE_MODE is azure (the Azure Direct Line secret)');
+  if (secret !== '' && secret.length < 16) throw new ConfigError('DIRECT_LINE_SECRET', 'must be at least 16 characters');
+  const publicUrl = (env.PUBLIC_URL ?? '').trim();
+  if (publicUrl !== '' && !/^https?:\/\/[^\s/]+/.test(publicUrl)) throw new ConfigError('PUBLIC_URL', `must be an absolute http(s) URL, got "${publicUrl}"`);
+  return {
+    mode,
+    secret,
+    tokenTtlSeconds: int(env, 'DIRECT_LINE_TOKEN_TTL', 3600, 60, 86400),
+    azureDomain: (env.AZURE_DIRECT_LINE_DOMAIN ?? '').trim() || 'https://directline.botframework.com/v3/directline',
+    publicUrl,
+    tokensPerMinute: int(env, 'TOKEN_RATE_PER_MINUTE', 20, 1, 100000),
+    activitiesPerMinute: int(env, 'ACTIVITY_RATE_PER_MINUTE', 120, 1, 1000000),
   };
 }

@@ -18,6 +18,15 @@ import { LiveKnowledge } from '../knowledge/live';
 import { SqliteStateStore } from '../storage/sqlite-storage';
 import { StateStore } from '../storage/port';
 import { watchFolder, Watcher } from './content-watcher';
+import { DirectLineStore } from '../storage/directline-store';
+import { SqliteDirectLineStore } from '../storage/sqlite-directline-store';
+import { DirectLineChannel } from './directline/channel';
+import { SocketHub } from './directline/socket-hub';
+import { TokenService } from './directline/tokens';
+import { connectorKey, directLineSecret } from './directline/secret';
+import { mountDirectLine } from './directline/routes';
+import { mountStatic } from './static-files';
+import { Activity } from 'botbuilder';
 
 /** A running service. */
 export interface App {
@@ -25,6 +34,9 @@ export interface App {
   adapter: CloudAdapter;
   knowledge: LiveKnowledge;
   storage: StateStore;
+  directLineStore: DirectLineStore;
+  /** The Direct Line secret in force (configured or generated). */
+  directLineSecret: string;
   /** The port actually listened on. */
   port: number;
   /** Stops accepting requests, then closes storage and watchers. */
@@ -32,7 +44,7 @@ export interface App {
 }
 
 /** Starts the service. Throws `KnowledgeValidationError` when the content is invalid. */
-export async function startApp(config: Config, logger: Logger, options: { storage?: StateStore } = {}): Promise<App> {
+export async function startApp(config: Config, logger: Logger, options: { storage?: StateStore; directLineStore?: DirectLineStore } = {}): Promise<App> {
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
   const storage = options.storage ?? new SqliteStateStore(path.join(config.dataDir, 'bot.sqlite'));
@@ -54,7 +66,25 @@ export async function startApp(config: Config, logger: Logger, options: { storag
   });
   const bot = new OrientationBot(state, dialog, translator, logger);
 
+  // The built-in Direct Line channel hands activities to the bot in-process, through an
+  // adapter of its own that expects no Bot Framework token (the channel checked its own
+  // token); the bot's replies still go out through that adapter to the channel's serviceUrl.
+  const bridgeAdapter = createAdapter({ ...config, microsoftAppId: '', microsoftAppPassword: '', microsoftAppType: 'MultiTenant', microsoftAppTenantId: '' }, logger, translator, state);
+  const secret = directLineSecret(config.directLine.secret, config.dataDir);
+  const key = connectorKey(secret);
+  const directLineStore = options.directLineStore ?? new SqliteDirectLineStore(path.join(config.dataDir, 'directline.sqlite'));
+  let listeningPort = config.port;
+  const channel = new DirectLineChannel(
+    directLineStore,
+    new TokenService(secret, config.directLine.tokenTtlSeconds),
+    new SocketHub(logger),
+    (activity) => bridgeAdapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)),
+    () => `http://127.0.0.1:${listeningPort}/connector/${key}`,
+    logger,
+  );
+
   const server = restify.createServer({ name: 'prefecture-orientation-bot' });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false }));
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
     logger.warn('request refused', { method: req.method, path: req.path(), status: err.statusCode, reason: err.message.slice(0, 200) });
@@ -76,8 +106,18 @@ export async function startApp(config: Config, logger: Logger, options: { storag
     }
   });
 
+  const stopDirectLine = mountDirectLine(
+    server,
+    channel,
+    { mode: config.directLine.mode, publicUrl: config.directLine.publicUrl || undefined, azureDomain: config.directLine.azureDomain, secret },
+    key,
+    logger,
+    { tokenPerMinute: config.directLine.tokensPerMinute, activitiesPerMinute: config.directLine.activitiesPerMinute },
+  );
+  mountStatic(server);
+
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
-    const storageOk = await storage.ping();
+    const storageOk = (await storage.ping()) && (await directLineStore.ping());
     res.send(storageOk ? 200 : 503, {
       status: storageOk ? 'ok' : 'degraded',
       storage: storageOk ? 'ok' : 'unavailable',
@@ -101,6 +141,7 @@ export async function startApp(config: Config, logger: Logger, options: { storag
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  listeningPort = port;
   logger.info('listening', { port, auth: config.microsoftAppId ? 'bot framework tokens required' : 'open (no MicrosoftAppId)' });
 
   return {
@@ -108,11 +149,15 @@ export async function startApp(config: Config, logger: Logger, options: { storag
     adapter,
     knowledge,
     storage,
+    directLineStore,
+    directLineSecret: secret,
     port,
     async close() {
       watcher?.close();
+      stopDirectLine();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await storage.close();
+      await directLineStore.close();
     },
   };
 }

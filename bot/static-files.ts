@@ -1,0 +1,38 @@
+/**
+ * The pages and their assets: the website demo (`web/`) at `/`, the État's design system
+ * and the Web Chat control from `node_modules` (no CDN).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as restify from 'restify';
+import { projectRoot } from '../knowledge/paths';
+
+/** Mounts the static routes. */
+export function mountStatic(server: restify.Server): void {
+  const root = projectRoot();
+  const web = path.join(root, 'web');
+  const dsfr = path.join(path.dirname(require.resolve('@gouvfr/dsfr/package.json')), 'dist');
+  // The package's exports hide package.json; its CommonJS entry sits in lib/, next to dist/.
+  const webchat = path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist');
+
+  server.get('/', async (_req: restify.Request, res: restify.Response) => {
+    const file = path.join(web, 'index.html');
+    if (!fs.existsSync(file)) {
+      res.send(404, { error: { code: 'NotFound', message: 'no page' } });
+      return;
+    }
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('cache-control', 'no-cache');
+    res.sendRaw(200, fs.readFileSync(file));
+  });
+  server.get('/web/*', restify.plugins.serveStaticFiles(web, { maxAge: 0 }));
+  server.get('/vendor/dsfr/*', restify.plugins.serveStaticFiles(dsfr, { maxAge: 86400 }));
+  server.get('/vendor/webchat/*', (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    // Only the browser bundle is served from the package, not its sources.
+    if (!/^\/vendor\/webchat\/webchat(-es5|-minimal)?\.js$/.test(req.path())) {
+      res.send(404, { error: { code: 'NotFound', message: 'not found' } });
+      return next(false);
+    }
+    return next();
+  }, restify.plugins.serveStaticFiles(webchat, { maxAge: 86400 }));
+}

@@ -1,0 +1,111 @@
+/**
+ * The Direct Line channel's conversations and activities in SQLite (the embedded default).
+ */
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ChannelConversation, DirectLineStore, StoredActivity } from './directline-store';
+import { StorageError } from './port';
+
+interface ConversationRow {
+  id: string;
+  user_id: string;
+  created_at: string;
+  started: number;
+}
+
+/** {@link DirectLineStore} on an SQLite file. */
+export class SqliteDirectLineStore implements DirectLineStore {
+  private db: Db | undefined;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS dl_conversations (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        started INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE TABLE IF NOT EXISTS dl_activities (
+        conversation_id TEXT NOT NULL REFERENCES dl_conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        activity_id TEXT NOT NULL,
+        json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (conversation_id, seq)
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS dl_activities_id ON dl_activities (conversation_id, activity_id);
+    `);
+  }
+
+  private open(): Db {
+    if (!this.db) throw new StorageError('STORAGE_UNAVAILABLE', `Direct Line store ${this.file} is closed`);
+    return this.db;
+  }
+
+  private static toConversation(r: ConversationRow): ChannelConversation {
+    return { id: r.id, userId: r.user_id, createdAt: r.created_at, started: r.started === 1 };
+  }
+
+  async createConversation(id: string, userId: string): Promise<ChannelConversation> {
+    const createdAt = new Date().toISOString();
+    this.open().prepare('INSERT INTO dl_conversations (id, user_id, created_at) VALUES (?, ?, ?)').run(id, userId, createdAt);
+    return { id, userId, createdAt, started: false };
+  }
+
+  async getConversation(id: string): Promise<ChannelConversation | undefined> {
+    const row = this.open().prepare<[string], ConversationRow>('SELECT * FROM dl_conversations WHERE id = ?').get(id);
+    return row ? SqliteDirectLineStore.toConversation(row) : undefined;
+  }
+
+  async markStarted(id: string): Promise<boolean> {
+    return this.open().prepare('UPDATE dl_conversations SET started = 1 WHERE id = ? AND started = 0').run(id).changes === 1;
+  }
+
+  async append(conversationId: string, activity: Record<string, unknown>): Promise<StoredActivity> {
+    const db = this.open();
+    const tx = db.transaction((): StoredActivity => {
+      if (!db.prepare('SELECT 1 FROM dl_conversations WHERE id = ?').get(conversationId)) {
+        throw new StorageError('STORAGE_INVALID', `unknown conversation ${conversationId}`, conversationId);
+      }
+      const { next } = db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM dl_activities WHERE conversation_id = ?').get(conversationId)!;
+      const id = typeof activity.id === 'string' && activity.id !== '' ? activity.id : `${conversationId}|${String(next).padStart(7, '0')}`;
+      const stored = { ...activity, id };
+      db.prepare('INSERT INTO dl_activities (conversation_id, seq, activity_id, json, created_at) VALUES (?, ?, ?, ?, ?)').run(conversationId, next, id, JSON.stringify(stored), new Date().toISOString());
+      return { seq: next, activity: stored };
+    });
+    return tx();
+  }
+
+  async update(conversationId: string, activityId: string, activity: Record<string, unknown>): Promise<boolean> {
+    const json = JSON.stringify({ ...activity, id: activityId });
+    return this.open().prepare('UPDATE dl_activities SET json = ? WHERE conversation_id = ? AND activity_id = ?').run(json, conversationId, activityId).changes === 1;
+  }
+
+  async after(conversationId: string, watermark: number, limit = 500): Promise<StoredActivity[]> {
+    const rows = this.open()
+      .prepare<[string, number, number], { seq: number; json: string }>('SELECT seq, json FROM dl_activities WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      .all(conversationId, watermark, limit);
+    return rows.map((r) => ({ seq: r.seq, activity: JSON.parse(r.json) as StoredActivity['activity'] }));
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      this.open().prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+  }
+}
