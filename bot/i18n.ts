@@ -1,6 +1,6 @@
 /**
- * Every string a person reads goes through i18next. `fr` is the reference; `en` is complete;
- * any other language falls back to French.
+ * Every string a person reads goes through i18next. `fr` is the reference; `en`, `es` and
+ * `ar` are complete; any other language falls back to French.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -8,7 +8,7 @@ import i18next, { i18n, TFunction } from 'i18next';
 import { projectRoot } from '../knowledge/paths';
 
 /** Languages the bot answers in. */
-export const UI_LANGUAGES = ['fr', 'en'] as const;
+export const UI_LANGUAGES = ['fr', 'en', 'es', 'ar'] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
 
 let instance: i18n | undefined;

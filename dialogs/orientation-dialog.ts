@@ -31,6 +31,8 @@ export type Translate = (lang: string) => TFunction;
 /** What the dialog offered last, to understand the next message. */
 interface OrientationState {
   pending?: { kind: 'clarify'; ids: string[] } | { kind: 'feedback'; id: string };
+  /** The channel's locale on the previous message: a change means the person switched language. */
+  lastLocale?: string;
 }
 
 /** Observes decisions (for logs and, later, statistics). */
@@ -70,6 +72,11 @@ export class OrientationDialog extends Dialog {
     if (context.activity.type !== ActivityTypes.Message) return Dialog.EndOfTurn;
     const { kb, search } = this.deps.knowledge.current();
 
+    const locale = context.activity.locale?.slice(0, 20);
+    if (locale && state.lastLocale && locale !== state.lastLocale) {
+      await this.deps.language.set(context, locale.slice(0, 2).toLowerCase());
+    }
+    if (locale) state.lastLocale = locale;
     const stored = await this.deps.language.get(context);
     const problem = checkInput(context.activity, this.deps.maxMessageChars);
     if (problem) {

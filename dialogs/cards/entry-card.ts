@@ -51,6 +51,7 @@ function where(kb: KnowledgeBase, entry: Entry, lang: string): { contact: string
 export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFunction): Attachment {
   const text = entryText(entry, lang);
   const body: CardElement[] = [textBlock(text.title, { size: 'Large', weight: 'Bolder' }), textBlock(text.summary)];
+  if (!(entry.text as Record<string, unknown>)[lang]) body.push(textBlock(t('card.untranslated'), { isSubtle: true, size: 'Small' }));
 
   const facts: Array<{ title: string; value: string }> = [{ title: t('card.who'), value: handlerName(kb, entry, lang) }];
   const how = [...new Set(entry.channels.map((c) => t(`channel.${c.type}`)))].join(', ');
@@ -100,6 +101,7 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     version: '1.5',
     lang,
+    rtl: lang === 'ar',
     body,
     actions,
   });
