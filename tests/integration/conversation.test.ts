@@ -118,6 +118,22 @@ describe('a conversation in English', () => {
   });
 });
 
+describe('switching language on the page', () => {
+  it('follows the channel\'s locale when it changes mid-conversation, to Spanish then Arabic', async () => {
+    const es = translator('es');
+    const ar = translator('ar');
+    const c = new TestConversation(app, stub, 'fr-FR');
+    await c.say('bonjour', 1);
+    const [hola] = await c.say('hola', 1, { locale: 'es-ES' });
+    expect(hola!.activity.text).toBe(es('smalltalk.greeting'));
+    const replies = await c.say('فقدت بطاقة الإقامة', 1, { locale: 'ar-EG' });
+    const texts = replies.map((r) => r.activity.text ?? cardTexts(cardOf(r)).join(' '));
+    expect(texts.join(' ')).toMatch(/[\u0600-\u06ff]/);
+    const card = replies.map(cardOf).find(Boolean);
+    if (card) expect(card.rtl).toBe(true);
+  });
+});
+
 describe('odd messages get a kind reply in the person\'s language', () => {
   it.each([
     ['empty text', { text: '' }, 'input.empty'],
