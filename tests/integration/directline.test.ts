@@ -200,6 +200,19 @@ describe('bad requests', () => {
     expect(health.status).toBe(200);
   });
 
+  it('a client that disconnects mid-stream loses nothing: its reply waits for it', async () => {
+    const { token, conversationId } = await newToken();
+    await fetch(`${base}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const WS = require('ws');
+    const ws = new WS(`ws://127.0.0.1:${app.port}/v3/directline/conversations/${conversationId}/stream?t=${token}`);
+    await new Promise((r) => ws.on('open', r));
+    ws.terminate();
+    const r = await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: 'jai perdu ma cg' }) });
+    expect(r.status).toBe(200);
+    const later = (await (await fetch(`${base}/v3/directline/conversations/${conversationId}/activities`, { headers: { authorization: `Bearer ${token}` } })).json()) as { activities: Act[] };
+    expect(later.activities.some((a) => a.text === fr('feedback.question'))).toBe(true);
+  });
+
   it('rate-limits the page\'s token route per address', async () => {
     const limited = tempDir('dl-rl-');
     const small = await startTestApp(limited.dir, { TOKEN_RATE_PER_MINUTE: '4' });
