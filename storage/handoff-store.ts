@@ -1,0 +1,60 @@
+/**
+ * The handoff storage port: requests for a human agent (the queue), their owners and
+ * transcripts, and messages left when the desk is closed. Stored, so that a restart in the
+ * middle of a handoff loses no request and no message.
+ */
+
+/** Where a request stands. */
+export type HandoffState = 'waiting' | 'agent' | 'closed' | 'cancelled' | 'message';
+
+/** A request for a human agent. */
+export interface HandoffRequest {
+  id: string;
+  conversationId: string;
+  channelId: string;
+  /** The conversation reference (JSON), to write to the person proactively. */
+  reference: Record<string, unknown>;
+  lang: string;
+  /** The best-matched catalogue id, when there is one. */
+  topic?: string;
+  /** A short summary of the conversation so far. */
+  summary: string;
+  state: HandoffState;
+  createdAt: string;
+  takenAt?: string;
+  closedAt?: string;
+  owner?: { id: string; name: string };
+  /** Contact details left with consent (closed desk). */
+  contact?: string;
+  message?: string;
+}
+
+/** A line of a handoff transcript. */
+export interface TranscriptLine {
+  from: 'person' | 'bot' | 'agent';
+  text: string;
+  at: string;
+}
+
+/** Storage of handoff requests. */
+export interface HandoffStore {
+  create(request: Omit<HandoffRequest, 'id' | 'createdAt'>): Promise<HandoffRequest>;
+  get(id: string): Promise<HandoffRequest | undefined>;
+  /** The conversation's waiting or ongoing request. */
+  active(conversationId: string): Promise<HandoffRequest | undefined>;
+  /** Waiting requests, oldest first. */
+  waiting(): Promise<HandoffRequest[]>;
+  /** Messages left while the desk was closed, oldest first. */
+  messages(): Promise<HandoffRequest[]>;
+  /** 1-based position of a waiting request in the queue; 0 when it is not waiting. */
+  position(id: string): Promise<number>;
+  /** Gives a waiting request to an agent; false when someone else took it first. */
+  take(id: string, owner: { id: string; name: string }): Promise<boolean>;
+  /** Ends or reopens a request. */
+  setState(id: string, state: Exclude<HandoffState, 'agent'>): Promise<void>;
+  appendTranscript(id: string, line: Omit<TranscriptLine, 'at'>): Promise<void>;
+  transcript(id: string): Promise<TranscriptLine[]>;
+  /** Seconds between request and take, for the most recent taken requests. */
+  recentWaits(limit: number): Promise<number[]>;
+  close(): Promise<void>;
+}

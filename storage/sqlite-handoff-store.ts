@@ -1,0 +1,156 @@
+/**
+ * Handoff requests and transcripts in SQLite (the embedded default). Taking a request is a
+ * single conditional update, so two agents clicking at once give one owner.
+ */
+import Database from 'better-sqlite3';
+import type { Database as Db } from 'better-sqlite3';
+import { randomUUID } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import { HandoffRequest, HandoffState, HandoffStore, TranscriptLine } from './handoff-store';
+import { StorageError } from './port';
+
+interface Row {
+  id: string;
+  conversation_id: string;
+  channel_id: string;
+  reference: string;
+  lang: string;
+  topic: string | null;
+  summary: string;
+  state: HandoffState;
+  created_at: string;
+  taken_at: string | null;
+  closed_at: string | null;
+  owner: string | null;
+  contact: string | null;
+  message: string | null;
+}
+
+const toRequest = (r: Row): HandoffRequest => ({
+  id: r.id,
+  conversationId: r.conversation_id,
+  channelId: r.channel_id,
+  reference: JSON.parse(r.reference) as Record<string, unknown>,
+  lang: r.lang,
+  topic: r.topic ?? undefined,
+  summary: r.summary,
+  state: r.state,
+  createdAt: r.created_at,
+  takenAt: r.taken_at ?? undefined,
+  closedAt: r.closed_at ?? undefined,
+  owner: r.owner ? (JSON.parse(r.owner) as { id: string; name: string }) : undefined,
+  contact: r.contact ?? undefined,
+  message: r.message ?? undefined,
+});
+
+/** {@link HandoffStore} on an SQLite file. */
+export class SqliteHandoffStore implements HandoffStore {
+  private db: Db | undefined;
+
+  constructor(readonly file: string) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS handoff_requests (
+        id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel_id TEXT NOT NULL, reference TEXT NOT NULL,
+        lang TEXT NOT NULL, topic TEXT, summary TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
+        taken_at TEXT, closed_at TEXT, owner TEXT, contact TEXT, message TEXT
+      );
+      CREATE INDEX IF NOT EXISTS handoff_by_conversation ON handoff_requests (conversation_id, state);
+      CREATE INDEX IF NOT EXISTS handoff_by_state ON handoff_requests (state, created_at);
+      CREATE TABLE IF NOT EXISTS handoff_transcripts (
+        request_id TEXT NOT NULL REFERENCES handoff_requests(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL, sender TEXT NOT NULL, text TEXT NOT NULL, at TEXT NOT NULL,
+        PRIMARY KEY (request_id, seq)
+      );
+    `);
+  }
+
+  private open(): Db {
+    if (!this.db) throw new StorageError('STORAGE_UNAVAILABLE', `handoff store ${this.file} is closed`);
+    return this.db;
+  }
+
+  async create(r: Omit<HandoffRequest, 'id' | 'createdAt'>): Promise<HandoffRequest> {
+    const request: HandoffRequest = { ...r, id: randomUUID(), createdAt: new Date().toISOString() };
+    this.open()
+      .prepare(`INSERT INTO handoff_requests (id, conversation_id, channel_id, reference, lang, topic, summary, state, created_at, contact, message)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+      .run(request.id, r.conversationId, r.channelId, JSON.stringify(r.reference), r.lang, r.topic ?? null, r.summary, r.state, request.createdAt, r.contact ?? null, r.message ?? null);
+    return request;
+  }
+
+  async get(id: string): Promise<HandoffRequest | undefined> {
+    const row = this.open().prepare<[string], Row>('SELECT * FROM handoff_requests WHERE id = ?').get(id);
+    return row ? toRequest(row) : undefined;
+  }
+
+  async active(conversationId: string): Promise<HandoffRequest | undefined> {
+    const row = this.open()
+      .prepare<[string], Row>("SELECT * FROM handoff_requests WHERE conversation_id = ? AND state IN ('waiting', 'agent') ORDER BY created_at DESC LIMIT 1")
+      .get(conversationId);
+    return row ? toRequest(row) : undefined;
+  }
+
+  async waiting(): Promise<HandoffRequest[]> {
+    return this.open().prepare<[], Row>("SELECT * FROM handoff_requests WHERE state = 'waiting' ORDER BY created_at, rowid").all().map(toRequest);
+  }
+
+  async messages(): Promise<HandoffRequest[]> {
+    return this.open().prepare<[], Row>("SELECT * FROM handoff_requests WHERE state = 'message' ORDER BY created_at, rowid").all().map(toRequest);
+  }
+
+  async position(id: string): Promise<number> {
+    const db = this.open();
+    const me = db.prepare<[string], { created_at: string; rowid: number; state: string }>('SELECT created_at, rowid, state FROM handoff_requests WHERE id = ?').get(id);
+    if (!me || me.state !== 'waiting') return 0;
+    const { n } = db
+      .prepare<[string, string, number], { n: number }>("SELECT COUNT(*) AS n FROM handoff_requests WHERE state = 'waiting' AND (created_at < ? OR (created_at = ? AND rowid < ?))")
+      .get(me.created_at, me.created_at, me.rowid)!;
+    return n + 1;
+  }
+
+  async take(id: string, owner: { id: string; name: string }): Promise<boolean> {
+    const r = this.open()
+      .prepare("UPDATE handoff_requests SET state = 'agent', owner = ?, taken_at = ? WHERE id = ? AND state = 'waiting'")
+      .run(JSON.stringify(owner), new Date().toISOString(), id);
+    return r.changes === 1;
+  }
+
+  async setState(id: string, state: Exclude<HandoffState, 'agent'>): Promise<void> {
+    const ends = state === 'closed' || state === 'cancelled';
+    this.open()
+      .prepare(`UPDATE handoff_requests SET state = ?, closed_at = ${ends ? '?' : 'closed_at'} ${state === 'waiting' ? ', owner = NULL' : ''} WHERE id = ?`)
+      .run(...(ends ? [state, new Date().toISOString(), id] : [state, id]));
+  }
+
+  async appendTranscript(id: string, line: Omit<TranscriptLine, 'at'>): Promise<void> {
+    const db = this.open();
+    db.transaction(() => {
+      const { next } = db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM handoff_transcripts WHERE request_id = ?').get(id)!;
+      db.prepare('INSERT INTO handoff_transcripts (request_id, seq, sender, text, at) VALUES (?, ?, ?, ?, ?)').run(id, next, line.from, line.text, new Date().toISOString());
+    })();
+  }
+
+  async transcript(id: string): Promise<TranscriptLine[]> {
+    return this.open()
+      .prepare<[string], { sender: TranscriptLine['from']; text: string; at: string }>('SELECT sender, text, at FROM handoff_transcripts WHERE request_id = ? ORDER BY seq')
+      .all(id)
+      .map((r) => ({ from: r.sender, text: r.text, at: r.at }));
+  }
+
+  async recentWaits(limit: number): Promise<number[]> {
+    return this.open()
+      .prepare<[number], { created_at: string; taken_at: string }>('SELECT created_at, taken_at FROM handoff_requests WHERE taken_at IS NOT NULL ORDER BY taken_at DESC LIMIT ?')
+      .all(limit)
+      .map((r) => (Date.parse(r.taken_at) - Date.parse(r.created_at)) / 1000);
+  }
+
+  async close(): Promise<void> {
+    this.db?.close();
+    this.db = undefined;
+  }
+}

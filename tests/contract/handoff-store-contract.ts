@@ -1,0 +1,74 @@
+/** The handoff store contract, run by every implementation. */
+import { HandoffRequest, HandoffStore } from '../../storage/handoff-store';
+
+const base = (conversationId: string): Omit<HandoffRequest, 'id' | 'createdAt'> => ({
+  conversationId,
+  channelId: 'directline',
+  reference: { conversation: { id: conversationId } },
+  lang: 'fr',
+  topic: 'titre-sejour-renouvellement',
+  summary: 'renouvellement titre de séjour',
+  state: 'waiting',
+});
+
+export function handoffStoreContract(name: string, open: () => Promise<HandoffStore>, reopen?: (s: HandoffStore) => Promise<HandoffStore>): void {
+  describe(`handoff store contract: ${name}`, () => {
+    let store: HandoffStore;
+    beforeEach(async () => {
+      store = await open();
+    });
+    afterEach(async () => {
+      await store.close().catch(() => undefined);
+    });
+
+    it('queues requests in arrival order with their positions', async () => {
+      const a = await store.create(base('a'));
+      const b = await store.create(base('b'));
+      const c = await store.create(base('c'));
+      expect(await store.position(a.id)).toBe(1);
+      expect(await store.position(c.id)).toBe(3);
+      expect((await store.waiting()).map((r) => r.conversationId)).toEqual(['a', 'b', 'c']);
+      await store.setState(a.id, 'cancelled');
+      expect(await store.position(b.id)).toBe(1);
+      expect(await store.position(a.id)).toBe(0);
+      expect(await store.active('a')).toBeUndefined();
+      expect((await store.active('b'))?.id).toBe(b.id);
+    });
+
+    it('gives a request to exactly one of two agents taking it at once', async () => {
+      const r = await store.create(base('race'));
+      const results = await Promise.all([store.take(r.id, { id: 'a1', name: 'Alice' }), store.take(r.id, { id: 'a2', name: 'Bob' })]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const taken = await store.get(r.id);
+      expect(taken?.state).toBe('agent');
+      expect(['Alice', 'Bob']).toContain(taken?.owner?.name);
+      expect((await store.recentWaits(10)).length).toBe(1);
+    });
+
+    it('puts a request back in the queue without its owner', async () => {
+      const r = await store.create(base('back'));
+      await store.take(r.id, { id: 'a1', name: 'Alice' });
+      await store.setState(r.id, 'waiting');
+      expect(await store.get(r.id)).toMatchObject({ state: 'waiting', owner: undefined });
+    });
+
+    it('keeps transcripts in order, and messages left while closed', async () => {
+      const r = await store.create(base('t'));
+      await store.appendTranscript(r.id, { from: 'person', text: 'bonjour' });
+      await store.appendTranscript(r.id, { from: 'agent', text: 'bonjour, je vous écoute' });
+      expect((await store.transcript(r.id)).map((l) => `${l.from}:${l.text}`)).toEqual(['person:bonjour', 'agent:bonjour, je vous écoute']);
+      const m = await store.create({ ...base('m'), state: 'message', contact: 'x@example.org', message: 'rappelez-moi' });
+      expect((await store.messages()).map((x) => x.id)).toEqual([m.id]);
+    });
+
+    if (reopen) {
+      it('keeps requests and transcripts after being reopened', async () => {
+        const r = await store.create(base('d'));
+        await store.appendTranscript(r.id, { from: 'person', text: 'toujours là ?' });
+        store = await reopen(store);
+        expect(await store.position(r.id)).toBe(1);
+        expect((await store.transcript(r.id))[0]?.text).toBe('toujours là ?');
+      });
+    }
+  });
+}
