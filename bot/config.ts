@@ -4,6 +4,7 @@
  */
 import * as path from 'path';
 import { projectRoot } from '../knowledge/paths';
+import { weeklyHours, WeeklyHours } from '../knowledge/schema';
 
 /** How the bot authenticates with the Bot Framework (same names as Azure Bot Service). */
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -27,6 +28,12 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  handoff: {
+    /** When agents answer; undefined means the opening hours of the préfecture's main site. */
+    hours?: WeeklyHours;
+    /** Estimated wait per person ahead when no recent wait is known, in minutes. */
+    defaultWaitMinutes: number;
+  };
   directLine: {
     /** `local`: this service is the Direct Line channel; `azure`: the page uses Azure's. */
     mode: 'local' | 'azure';
@@ -92,7 +99,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     directLine: directLineConfig(env),
+    handoff: { hours: agentHours(env), defaultWaitMinutes: int(env, 'HANDOFF_DEFAULT_WAIT_MINUTES', 5, 1, 240) },
   };
+}
+
+function agentHours(env: NodeJS.ProcessEnv): WeeklyHours | undefined {
+  const raw = (env.AGENT_HOURS ?? '').trim();
+  if (raw === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('AGENT_HOURS', 'must be JSON such as {"mon":["09:00-12:00","13:30-16:00"],...}');
+  }
+  const result = weeklyHours.safeParse(parsed);
+  if (!result.success) throw new ConfigError('AGENT_HOURS', result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return result.data;
 }
 
 function directLineConfig(env: NodeJS.ProcessEnv): Config['directLine'] {

@@ -4,6 +4,7 @@
  */
 import { ActivityHandler, MessageFactory, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import { Dialog } from 'botbuilder-dialogs';
 import { OrientationDialog, Translate } from '../dialogs/orientation-dialog';
 import { BotState } from './state';
 import { Logger } from './logger';
@@ -18,10 +19,12 @@ export class OrientationBot extends ActivityHandler {
     dialog: OrientationDialog,
     private readonly translate: Translate,
     private readonly logger: Logger,
+    children: Dialog[] = [],
   ) {
     super();
     this.dialogs = new DialogSet(state.dialogState);
     this.dialogs.add(dialog);
+    for (const child of children) this.dialogs.add(child);
 
     this.onMessage(async (context, next) => {
       const dc = await this.dialogs.createContext(context);

@@ -26,6 +26,12 @@ import { TokenService } from './directline/tokens';
 import { connectorKey, directLineSecret } from './directline/secret';
 import { mountDirectLine } from './directline/routes';
 import { mountStatic } from './static-files';
+import { HandoffStore } from '../storage/handoff-store';
+import { SqliteHandoffStore } from '../storage/sqlite-handoff-store';
+import { HandoffService } from './handoff/handoff-service';
+import { LoggingAgentDesk } from './handoff/logging-desk';
+import { HandoffDialog } from '../dialogs/handoff-dialog';
+import { directoryContact, mainSite } from '../knowledge/directory';
 import { Activity } from 'botbuilder';
 
 /** A running service. */
@@ -35,6 +41,7 @@ export interface App {
   knowledge: LiveKnowledge;
   storage: StateStore;
   directLineStore: DirectLineStore;
+  handoffStore: HandoffStore;
   /** The Direct Line secret in force (configured or generated). */
   directLineSecret: string;
   /** The port actually listened on. */
@@ -44,13 +51,28 @@ export interface App {
 }
 
 /** Starts the service. Throws `KnowledgeValidationError` when the content is invalid. */
-export async function startApp(config: Config, logger: Logger, options: { storage?: StateStore; directLineStore?: DirectLineStore } = {}): Promise<App> {
+export async function startApp(
+  config: Config,
+  logger: Logger,
+  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; now?: () => Date } = {},
+): Promise<App> {
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
   const storage = options.storage ?? new SqliteStateStore(path.join(config.dataDir, 'bot.sqlite'));
   const state = createBotState(storage);
   const adapter = createAdapter(config, logger, translator, state);
+  const handoffStore = options.handoffStore ?? new SqliteHandoffStore(path.join(config.dataDir, 'handoff.sqlite'));
+  const site = mainSite(knowledge.current().kb);
+  const hours = config.handoff.hours ?? site?.hours;
+  if (!hours) throw new Error('no agent hours: set AGENT_HOURS or give the main site opening hours');
+  const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, new LoggingAgentDesk(logger), options.now);
+  const handoffDialog = new HandoffDialog(handoff, translator, (lang) => {
+    const { kb } = knowledge.current();
+    const s = mainSite(kb);
+    return (s && directoryContact(kb, s.id, lang)) ?? '';
+  });
   const dialog = new OrientationDialog({
+    handoffDialogId: HandoffDialog.id,
     knowledge,
     language: state.language,
     translate: translator,
@@ -64,7 +86,7 @@ export async function startApp(config: Config, logger: Logger, options: { storag
         score: o.results[0]?.score,
       }),
   });
-  const bot = new OrientationBot(state, dialog, translator, logger);
+  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog]);
 
   // The built-in Direct Line channel hands activities to the bot in-process, through an
   // adapter of its own that expects no Bot Framework token (the channel checked its own
@@ -150,6 +172,7 @@ export async function startApp(config: Config, logger: Logger, options: { storag
     knowledge,
     storage,
     directLineStore,
+    handoffStore,
     directLineSecret: secret,
     port,
     async close() {
@@ -158,6 +181,7 @@ export async function startApp(config: Config, logger: Logger, options: { storag
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await storage.close();
       await directLineStore.close();
+      await handoffStore.close();
     },
   };
 }

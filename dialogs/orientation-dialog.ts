@@ -12,6 +12,7 @@ import type { KnowledgeSource, RankOutcome } from '../knowledge/search/types';
 import { directoryContact, mainSite } from '../knowledge/directory';
 import { normalise } from '../knowledge/normalise';
 import { entryCard, entryText } from './cards/entry-card';
+import type { HandoffOptions } from './handoff-dialog';
 import { checkInput } from './input-check';
 
 /** Where the dialog reads the current knowledge base and search from (swapped on reload). */
@@ -31,6 +32,11 @@ export type Translate = (lang: string) => TFunction;
 /** What the dialog offered last, to understand the next message. */
 interface OrientationState {
   pending?: { kind: 'clarify'; ids: string[] } | { kind: 'feedback'; id: string };
+  /** Fallbacks in a row: from the second, a human is offered. */
+  fallbacks?: number;
+  /** The last entry answered and the last question searched, for a handoff's topic and summary. */
+  lastTopic?: string;
+  lastQuestion?: string;
   /** The channel's locale on the previous message: a change means the person switched language. */
   lastLocale?: string;
 }
@@ -45,10 +51,17 @@ export interface OrientationDeps {
   translate: Translate;
   maxMessageChars: number;
   onDecision?: DecisionObserver;
+  /** The id of the dialog that hands the conversation to an agent. */
+  handoffDialogId: string;
 }
 
 const YES = new Set(['oui', 'yes', 'si', 'sim', 'ouais', 'yep', 'ok', 'd accord', 'merci oui', 'oui merci', 'نعم']);
 const NO = new Set(['non', 'no', 'nao', 'nope', 'pas vraiment', 'not really', 'لا']);
+
+/** The two-letter language of the activity's locale, French by default. */
+function uiLocale(context: TurnContext): string {
+  return (context.activity.locale ?? 'fr').slice(0, 2).toLowerCase();
+}
 
 /** The main dialog of the bot. */
 export class OrientationDialog extends Dialog {
@@ -64,6 +77,24 @@ export class OrientationDialog extends Dialog {
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     return this.onMessage(dc);
+  }
+
+  /** Back from the handoff dialog: its last message is handled here when it asks so. */
+  override async resumeDialog(dc: DialogContext, _reason: unknown, result?: { reprocess?: boolean }): Promise<DialogTurnResult> {
+    if (result?.reprocess) return this.onMessage(dc);
+    return Dialog.EndOfTurn;
+  }
+
+  private startHandoff(dc: DialogContext, state: OrientationState, lang: string, text: string): Promise<DialogTurnResult> {
+    state.fallbacks = 0;
+    const options: HandoffOptions = { lang, topic: state.lastTopic, summary: state.lastQuestion ? `${state.lastQuestion}\n${text}` : text };
+    return dc.beginDialog(this.deps.handoffDialogId, options);
+  }
+
+  /** True when the text is the "talk to an agent" button, in any language. */
+  private isHandoffButton(text: string): boolean {
+    const said = normalise(text);
+    return ['fr', 'en', 'es', 'ar'].some((l) => normalise(this.deps.translate(l)('handoff.offer')) === said);
   }
 
   private async onMessage(dc: DialogContext): Promise<DialogTurnResult> {
@@ -89,6 +120,7 @@ export class OrientationDialog extends Dialog {
     const text = context.activity.text as string;
     const pending = state.pending;
     state.pending = undefined;
+    if (this.isHandoffButton(text)) return this.startHandoff(dc, state, stored ?? uiLocale(context), text);
 
     if (pending?.kind === 'clarify') {
       const t = this.deps.translate(stored ?? 'fr');
@@ -111,7 +143,7 @@ export class OrientationDialog extends Dialog {
       }
       if (NO.has(said) || said === normalise(t('feedback.no'))) {
         await context.sendActivity(t('feedback.sorry'));
-        await context.sendActivity(t('fallback.contact', { contact: this.contact(kb, stored ?? 'fr') }));
+        await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], t('fallback.contact', { contact: this.contact(kb, stored ?? 'fr') })));
         return Dialog.EndOfTurn;
       }
     }
@@ -122,6 +154,8 @@ export class OrientationDialog extends Dialog {
     this.deps.onDecision?.(context, outcome);
     const t = this.deps.translate(lang);
 
+    if (outcome.decision !== 'fallback') state.fallbacks = 0;
+    if (outcome.decision !== 'handoff') state.lastQuestion = text.slice(0, 500);
     switch (outcome.decision) {
       case 'answer':
         await this.answer(context, kb, outcome.results[0]?.id as string, lang, state);
@@ -138,13 +172,16 @@ export class OrientationDialog extends Dialog {
         await context.sendActivity(t(`smalltalk.${outcome.smalltalk ?? 'greeting'}`));
         break;
       case 'handoff':
-        await context.sendActivity(t('handoff.unavailable', { contact: this.contact(kb, lang) }));
-        break;
+        return this.startHandoff(dc, state, lang, text);
       case 'fallback':
-      default:
+      default: {
+        state.fallbacks = (state.fallbacks ?? 0) + 1;
         await context.sendActivity(t('fallback.text'));
-        await context.sendActivity(t('fallback.contact', { contact: this.contact(kb, lang) }));
+        const contact = t('fallback.contact', { contact: this.contact(kb, lang) });
+        // From the second fallback in a row, a human is offered, not forced.
+        await context.sendActivity(state.fallbacks >= 2 ? MessageFactory.suggestedActions([t('handoff.offer')], contact) : contact);
         break;
+      }
     }
     return Dialog.EndOfTurn;
   }
@@ -182,6 +219,7 @@ export class OrientationDialog extends Dialog {
       await context.sendActivity(t('fallback.text'));
       return;
     }
+    state.lastTopic = id;
     await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t)));
     await context.sendActivity(MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')], t('feedback.question')));
     state.pending = { kind: 'feedback', id };

@@ -23,8 +23,8 @@ export function testConfig(dataDir: string, env: Record<string, string> = {}): C
 }
 
 /** Starts the service. */
-export async function startTestApp(dataDir: string, env: Record<string, string> = {}, logger: Logger = silentLogger, storage?: StateStore): Promise<App> {
-  return startApp(testConfig(dataDir, env), logger, { storage });
+export async function startTestApp(dataDir: string, env: Record<string, string> = {}, logger: Logger = silentLogger, storage?: StateStore, now?: () => Date): Promise<App> {
+  return startApp(testConfig(dataDir, env), logger, { storage, now });
 }
 
 /** Posts a raw body to `/api/messages`. */

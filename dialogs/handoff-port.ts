@@ -1,0 +1,31 @@
+/**
+ * What the dialogs need from the handoff core (implemented in `bot/handoff/`): asking for an
+ * agent, the queue, cancelling, messages left while the desk is closed.
+ */
+import type { HandoffRequest } from '../storage/handoff-store';
+
+/** The answer to a request for an agent. */
+export type HandoffOutcome =
+  | { kind: 'closed'; reopensAt?: Date }
+  | { kind: 'queued'; request: HandoffRequest; position: number; etaMinutes: number };
+
+/** A request for an agent, as the dialog knows it. */
+export interface HandoffAsk {
+  conversationId: string;
+  channelId: string;
+  reference: Record<string, unknown>;
+  lang: string;
+  topic?: string;
+  summary: string;
+}
+
+/** The handoff core, seen from the dialogs. */
+export interface HandoffPort {
+  request(ask: HandoffAsk): Promise<HandoffOutcome>;
+  /** Position and estimated wait of the conversation's waiting request, if any. */
+  status(conversationId: string): Promise<{ request: HandoffRequest; position: number; etaMinutes: number } | undefined>;
+  cancel(conversationId: string): Promise<boolean>;
+  /** A message the person wrote while waiting: it joins the transcript. */
+  notePerson(conversationId: string, text: string): Promise<void>;
+  leaveMessage(ask: HandoffAsk & { contact: string; message: string }): Promise<void>;
+}
