@@ -27,6 +27,8 @@ export interface HandoffRequest {
   /** Contact details left with consent (closed desk). */
   contact?: string;
   message?: string;
+  /** The agents' thread (a Teams channel conversation reference) and its card's id. */
+  thread?: { reference: Record<string, unknown>; conversationId: string; cardActivityId: string };
 }
 
 /** A line of a handoff transcript. */
@@ -52,6 +54,10 @@ export interface HandoffStore {
   take(id: string, owner: { id: string; name: string }): Promise<boolean>;
   /** Ends or reopens a request. */
   setState(id: string, state: Exclude<HandoffState, 'agent'>): Promise<void>;
+  /** Records the agents' thread where the request's card was posted. */
+  attachThread(id: string, thread: NonNullable<HandoffRequest['thread']>): Promise<void>;
+  /** The request whose card opened this thread (Teams thread conversation id). */
+  byThread(threadConversationId: string): Promise<HandoffRequest | undefined>;
   appendTranscript(id: string, line: Omit<TranscriptLine, 'at'>): Promise<void>;
   transcript(id: string): Promise<TranscriptLine[]>;
   /** Seconds between request and take, for the most recent taken requests. */

@@ -25,6 +25,8 @@ interface Row {
   owner: string | null;
   contact: string | null;
   message: string | null;
+  thread: string | null;
+  thread_conversation: string | null;
 }
 
 const toRequest = (r: Row): HandoffRequest => ({
@@ -42,6 +44,7 @@ const toRequest = (r: Row): HandoffRequest => ({
   owner: r.owner ? (JSON.parse(r.owner) as { id: string; name: string }) : undefined,
   contact: r.contact ?? undefined,
   message: r.message ?? undefined,
+  thread: r.thread ? (JSON.parse(r.thread) as HandoffRequest['thread']) : undefined,
 });
 
 /** {@link HandoffStore} on an SQLite file. */
@@ -57,8 +60,10 @@ export class SqliteHandoffStore implements HandoffStore {
       CREATE TABLE IF NOT EXISTS handoff_requests (
         id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel_id TEXT NOT NULL, reference TEXT NOT NULL,
         lang TEXT NOT NULL, topic TEXT, summary TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
-        taken_at TEXT, closed_at TEXT, owner TEXT, contact TEXT, message TEXT
+        taken_at TEXT, closed_at TEXT, owner TEXT, contact TEXT, message TEXT,
+        thread TEXT, thread_conversation TEXT
       );
+      CREATE INDEX IF NOT EXISTS handoff_by_thread ON handoff_requests (thread_conversation);
       CREATE INDEX IF NOT EXISTS handoff_by_conversation ON handoff_requests (conversation_id, state);
       CREATE INDEX IF NOT EXISTS handoff_by_state ON handoff_requests (state, created_at);
       CREATE TABLE IF NOT EXISTS handoff_transcripts (
@@ -125,6 +130,18 @@ export class SqliteHandoffStore implements HandoffStore {
     this.open()
       .prepare(`UPDATE handoff_requests SET state = ?, closed_at = ${ends ? '?' : 'closed_at'} ${state === 'waiting' ? ', owner = NULL' : ''} WHERE id = ?`)
       .run(...(ends ? [state, new Date().toISOString(), id] : [state, id]));
+  }
+
+  async attachThread(id: string, thread: NonNullable<HandoffRequest['thread']>): Promise<void> {
+    this.open().prepare('UPDATE handoff_requests SET thread = ?, thread_conversation = ? WHERE id = ?').run(JSON.stringify(thread), thread.conversationId, id);
+  }
+
+  async byThread(threadConversationId: string): Promise<HandoffRequest | undefined> {
+    // Replies in a Teams thread carry the thread's id: "{channel};messageid={root message}".
+    const row = this.open()
+      .prepare<[string], Row>('SELECT * FROM handoff_requests WHERE thread_conversation = ? ORDER BY created_at DESC LIMIT 1')
+      .get(threadConversationId);
+    return row ? toRequest(row) : undefined;
   }
 
   async appendTranscript(id: string, line: Omit<TranscriptLine, 'at'>): Promise<void> {

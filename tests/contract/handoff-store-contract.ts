@@ -52,6 +52,16 @@ export function handoffStoreContract(name: string, open: () => Promise<HandoffSt
       expect(await store.get(r.id)).toMatchObject({ state: 'waiting', owner: undefined });
     });
 
+    it('finds a request by the agents\' thread it was posted to', async () => {
+      const r = await store.create(base('th'));
+      const thread = { reference: { conversation: { id: '19:abc@thread.tacv2;messageid=17' } }, conversationId: '19:abc@thread.tacv2;messageid=17', cardActivityId: '17' };
+      await store.attachThread(r.id, thread);
+      expect((await store.byThread('19:abc@thread.tacv2;messageid=17'))?.id).toBe(r.id);
+      expect(await store.byThread('19:other@thread.tacv2;messageid=17')).toBeUndefined();
+      expect(await store.byThread('19:abc@thread.tacv2;messageid=18')).toBeUndefined();
+      expect((await store.get(r.id))?.thread).toEqual(thread);
+    });
+
     it('keeps transcripts in order, and messages left while closed', async () => {
       const r = await store.create(base('t'));
       await store.appendTranscript(r.id, { from: 'person', text: 'bonjour' });
