@@ -28,6 +28,14 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  teams: {
+    /** Entra ID tenant whose agents may act; defaults to MicrosoftAppTenantId. */
+    tenantId: string;
+    /** The agents' team; empty accepts the team the bot is installed in. */
+    teamId: string;
+    /** The channel where requests are posted; empty means the team's General channel. */
+    channelId: string;
+  };
   handoff: {
     /** When agents answer; undefined means the opening hours of the préfecture's main site. */
     hours?: WeeklyHours;
@@ -99,6 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     directLine: directLineConfig(env),
+    teams: {
+      tenantId: (env.TEAMS_TENANT_ID ?? '').trim() || tenant,
+      teamId: (env.TEAMS_TEAM_ID ?? '').trim(),
+      channelId: (env.TEAMS_AGENTS_CHANNEL_ID ?? '').trim(),
+    },
     handoff: { hours: agentHours(env), defaultWaitMinutes: int(env, 'HANDOFF_DEFAULT_WAIT_MINUTES', 5, 1, 240) },
   };
 }

@@ -2,13 +2,21 @@
  * The activity handler, kept thin: a message goes to the dialogs, a new member gets the
  * welcome, anything else is noted and ignored.
  */
-import { ActivityHandler, MessageFactory, TurnContext } from 'botbuilder';
+import { ActivityHandler, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, MessageFactory, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import { Dialog } from 'botbuilder-dialogs';
 import { OrientationDialog, Translate } from '../dialogs/orientation-dialog';
 import { BotState } from './state';
 import { Logger } from './logger';
 import { pseudonym } from './redact';
+import type { Relay } from './handoff/relay';
+import type { TeamsHandler } from './teams/teams-handler';
+
+/** Where a turn may go besides the dialogs. */
+export interface Routes {
+  relay: Relay;
+  teams: TeamsHandler;
+}
 
 /** The orientation bot. */
 export class OrientationBot extends ActivityHandler {
@@ -20,6 +28,7 @@ export class OrientationBot extends ActivityHandler {
     private readonly translate: Translate,
     private readonly logger: Logger,
     children: Dialog[] = [],
+    private readonly routes?: Routes,
   ) {
     super();
     this.dialogs = new DialogSet(state.dialogState);
@@ -27,6 +36,14 @@ export class OrientationBot extends ActivityHandler {
     for (const child of children) this.dialogs.add(child);
 
     this.onMessage(async (context, next) => {
+      if (this.routes && context.activity.channelId === 'msteams') {
+        await this.routes.teams.onMessage(context);
+        return next();
+      }
+      const text = context.activity.text;
+      if (this.routes && typeof text === 'string' && text.trim() && (await this.routes.relay.fromPerson(context.activity.conversation.id, text.trim()))) {
+        return next();
+      }
       const dc = await this.dialogs.createContext(context);
       const result = await dc.continueDialog();
       if (result.status === DialogTurnStatus.empty) await dc.beginDialog(OrientationDialog.id);
@@ -34,6 +51,10 @@ export class OrientationBot extends ActivityHandler {
     });
 
     this.onMembersAdded(async (context, next) => {
+      if (this.routes && context.activity.channelId === 'msteams') {
+        await this.routes.teams.onMembersAdded(context);
+        return next();
+      }
       const recipient = context.activity.recipient?.id;
       for (const member of context.activity.membersAdded ?? []) {
         if (member.id === recipient) continue;
@@ -49,6 +70,11 @@ export class OrientationBot extends ActivityHandler {
       this.logger.info('activity type ignored', { type: context.activity.type, conversation: pseudonym(context.activity.conversation?.id) });
       await next();
     });
+  }
+
+  protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    if (!this.routes || context.activity.channelId !== 'msteams') return super.onAdaptiveCardInvoke(context, value);
+    return this.routes.teams.onCardAction(context, value);
   }
 
   override async run(context: TurnContext): Promise<void> {

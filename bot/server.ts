@@ -29,7 +29,10 @@ import { mountStatic } from './static-files';
 import { HandoffStore } from '../storage/handoff-store';
 import { SqliteHandoffStore } from '../storage/sqlite-handoff-store';
 import { HandoffService } from './handoff/handoff-service';
-import { LoggingAgentDesk } from './handoff/logging-desk';
+import { Relay } from './handoff/relay';
+import { Proactive } from './handoff/proactive';
+import { AgentsChannelStore } from './teams/agents-channel';
+import { TeamsHandler } from './teams/teams-handler';
 import { HandoffDialog } from '../dialogs/handoff-dialog';
 import { directoryContact, mainSite } from '../knowledge/directory';
 import { Activity } from 'botbuilder';
@@ -61,11 +64,23 @@ export async function startApp(
   const storage = options.storage ?? new SqliteStateStore(path.join(config.dataDir, 'bot.sqlite'));
   const state = createBotState(storage);
   const adapter = createAdapter(config, logger, translator, state);
+  // The built-in Direct Line channel hands activities to the bot in-process, through an
+  // adapter of its own that expects no Bot Framework token (the channel checked its own
+  // token); the bot's replies still go out through that adapter to the channel's serviceUrl.
+  const bridgeAdapter = createAdapter({ ...config, microsoftAppId: '', microsoftAppPassword: '', microsoftAppType: 'MultiTenant', microsoftAppTenantId: '' }, logger, translator, state);
+  let listeningPort = config.port;
+  const secret = directLineSecret(config.directLine.secret, config.dataDir);
+  const key = connectorKey(secret);
+  const connectorBase = (): string => `http://127.0.0.1:${listeningPort}/connector/${key}`;
   const handoffStore = options.handoffStore ?? new SqliteHandoffStore(path.join(config.dataDir, 'handoff.sqlite'));
   const site = mainSite(knowledge.current().kb);
   const hours = config.handoff.hours ?? site?.hours;
   if (!hours) throw new Error('no agent hours: set AGENT_HOURS or give the main site opening hours');
-  const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, new LoggingAgentDesk(logger), options.now);
+  const agentsChannel = new AgentsChannelStore(storage);
+  const proactive = new Proactive(adapter, bridgeAdapter, config.microsoftAppId, (url) => url.startsWith(connectorBase()));
+  const relay = new Relay(handoffStore, proactive, agentsChannel, translator, () => knowledge.current().kb, logger, options.now);
+  const teams = new TeamsHandler(relay, agentsChannel, config.teams, translator('fr'), logger);
+  const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, relay, options.now);
   const handoffDialog = new HandoffDialog(handoff, translator, (lang) => {
     const { kb } = knowledge.current();
     const s = mainSite(kb);
@@ -86,22 +101,15 @@ export async function startApp(
         score: o.results[0]?.score,
       }),
   });
-  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog]);
+  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog], { relay, teams });
 
-  // The built-in Direct Line channel hands activities to the bot in-process, through an
-  // adapter of its own that expects no Bot Framework token (the channel checked its own
-  // token); the bot's replies still go out through that adapter to the channel's serviceUrl.
-  const bridgeAdapter = createAdapter({ ...config, microsoftAppId: '', microsoftAppPassword: '', microsoftAppType: 'MultiTenant', microsoftAppTenantId: '' }, logger, translator, state);
-  const secret = directLineSecret(config.directLine.secret, config.dataDir);
-  const key = connectorKey(secret);
   const directLineStore = options.directLineStore ?? new SqliteDirectLineStore(path.join(config.dataDir, 'directline.sqlite'));
-  let listeningPort = config.port;
   const channel = new DirectLineChannel(
     directLineStore,
     new TokenService(secret, config.directLine.tokenTtlSeconds),
     new SocketHub(logger),
     (activity) => bridgeAdapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)),
-    () => `http://127.0.0.1:${listeningPort}/connector/${key}`,
+    connectorBase,
     logger,
   );
 

@@ -10,6 +10,8 @@ export interface SentActivity {
   conversationId: string;
   replyToId?: string;
   activity: Record<string, any>;
+  /** How it was sent: a new conversation (a Teams thread), a message, or a card update. */
+  kind?: 'create' | 'send' | 'update';
 }
 
 /** A running stub. */
@@ -30,9 +32,23 @@ export async function startConnectorStub(): Promise<ConnectorStub> {
     req.on('data', (c: Buffer) => (body += c.toString('utf8')));
     req.on('end', () => {
       const m = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/.exec(req.url ?? '');
+      res.setHeader('content-type', 'application/json');
+      if (req.method === 'POST' && req.url === '/v3/conversations') {
+        // Teams: a new thread in a channel.
+        const params = JSON.parse(body) as { channelData?: { channel?: { id?: string } }; activity: Record<string, any> };
+        const activityId = String(++seq);
+        const id = `${params.channelData?.channel?.id ?? 'channel'};messageid=${activityId}`;
+        sent.push({ conversationId: id, activity: params.activity, kind: 'create' });
+        res.end(JSON.stringify({ id, activityId, serviceUrl: '' }));
+        return;
+      }
+      if (req.method === 'PUT' && m) {
+        sent.push({ conversationId: decodeURIComponent(m[1] as string), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, activity: JSON.parse(body) as Record<string, any>, kind: 'update' });
+        res.end(JSON.stringify({ id: m[2] }));
+        return;
+      }
       if (req.method === 'POST' && m) {
-        sent.push({ conversationId: decodeURIComponent(m[1] as string), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, activity: JSON.parse(body) as Record<string, any> });
-        res.writeHead(200, { 'content-type': 'application/json' });
+        sent.push({ conversationId: decodeURIComponent(m[1] as string), replyToId: m[2] ? decodeURIComponent(m[2]) : undefined, activity: JSON.parse(body) as Record<string, any>, kind: 'send' });
         res.end(JSON.stringify({ id: `stub-${++seq}` }));
         return;
       }
