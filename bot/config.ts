@@ -41,6 +41,10 @@ export interface Config {
     hours?: WeeklyHours;
     /** Estimated wait per person ahead when no recent wait is known, in minutes. */
     defaultWaitMinutes: number;
+    /** Minutes a request may wait before the person is told and offered the message form. */
+    timeoutMinutes: number;
+    /** Minutes an agent may leave the person unanswered before the request goes back to the queue. */
+    agentInactivityMinutes: number;
   };
   directLine: {
     /** `local`: this service is the Direct Line channel; `azure`: the page uses Azure's. */
@@ -112,7 +116,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       teamId: (env.TEAMS_TEAM_ID ?? '').trim(),
       channelId: (env.TEAMS_AGENTS_CHANNEL_ID ?? '').trim(),
     },
-    handoff: { hours: agentHours(env), defaultWaitMinutes: int(env, 'HANDOFF_DEFAULT_WAIT_MINUTES', 5, 1, 240) },
+    handoff: {
+      hours: agentHours(env),
+      defaultWaitMinutes: int(env, 'HANDOFF_DEFAULT_WAIT_MINUTES', 5, 1, 240),
+      timeoutMinutes: int(env, 'HANDOFF_TIMEOUT_MINUTES', 15, 1, 1440),
+      agentInactivityMinutes: int(env, 'AGENT_INACTIVITY_MINUTES', 10, 1, 1440),
+    },
   };
 }
 

@@ -33,6 +33,8 @@ import { Relay } from './handoff/relay';
 import { Proactive } from './handoff/proactive';
 import { AgentsChannelStore } from './teams/agents-channel';
 import { TeamsHandler } from './teams/teams-handler';
+import { mountTranscripts, TranscriptLinks } from './handoff/transcript-link';
+import { HandoffWatch } from './handoff/watch';
 import { HandoffDialog } from '../dialogs/handoff-dialog';
 import { directoryContact, mainSite } from '../knowledge/directory';
 import { Activity } from 'botbuilder';
@@ -45,6 +47,8 @@ export interface App {
   storage: StateStore;
   directLineStore: DirectLineStore;
   handoffStore: HandoffStore;
+  /** The handoff's clock (expiries, inactive agents); tests run its sweep directly. */
+  handoffWatch: HandoffWatch;
   /** The Direct Line secret in force (configured or generated). */
   directLineSecret: string;
   /** The port actually listened on. */
@@ -72,13 +76,15 @@ export async function startApp(
   const secret = directLineSecret(config.directLine.secret, config.dataDir);
   const key = connectorKey(secret);
   const connectorBase = (): string => `http://127.0.0.1:${listeningPort}/connector/${key}`;
-  const handoffStore = options.handoffStore ?? new SqliteHandoffStore(path.join(config.dataDir, 'handoff.sqlite'));
+  const handoffStore = options.handoffStore ?? new SqliteHandoffStore(path.join(config.dataDir, 'handoff.sqlite'), options.now);
   const site = mainSite(knowledge.current().kb);
   const hours = config.handoff.hours ?? site?.hours;
   if (!hours) throw new Error('no agent hours: set AGENT_HOURS or give the main site opening hours');
   const agentsChannel = new AgentsChannelStore(storage);
   const proactive = new Proactive(adapter, bridgeAdapter, config.microsoftAppId, (url) => url.startsWith(connectorBase()));
-  const relay = new Relay(handoffStore, proactive, agentsChannel, translator, () => knowledge.current().kb, logger, options.now);
+  const transcriptLinks = new TranscriptLinks(secret, config.directLine.publicUrl.replace(/\/$/, ''));
+  const relay = new Relay(handoffStore, proactive, agentsChannel, translator, () => knowledge.current().kb, logger, (id) => transcriptLinks.url(id), options.now);
+  const handoffWatch = new HandoffWatch(handoffStore, relay, config.handoff, logger, options.now);
   const teams = new TeamsHandler(relay, agentsChannel, config.teams, translator('fr'), logger);
   const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, relay, options.now);
   const handoffDialog = new HandoffDialog(handoff, translator, (lang) => {
@@ -145,6 +151,7 @@ export async function startApp(
     { tokenPerMinute: config.directLine.tokensPerMinute, activitiesPerMinute: config.directLine.activitiesPerMinute },
   );
   mountStatic(server);
+  mountTranscripts(server, transcriptLinks, handoffStore);
 
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
     const storageOk = (await storage.ping()) && (await directLineStore.ping());
@@ -172,6 +179,7 @@ export async function startApp(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   listeningPort = port;
+  handoffWatch.start();
   logger.info('listening', { port, auth: config.microsoftAppId ? 'bot framework tokens required' : 'open (no MicrosoftAppId)' });
 
   return {
@@ -181,10 +189,12 @@ export async function startApp(
     storage,
     directLineStore,
     handoffStore,
+    handoffWatch,
     directLineSecret: secret,
     port,
     async close() {
       watcher?.close();
+      handoffWatch.stop();
       stopDirectLine();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await storage.close();

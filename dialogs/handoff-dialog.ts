@@ -12,12 +12,14 @@ import type { HandoffAsk, HandoffPort } from './handoff-port';
 import type { Translate } from './orientation-dialog';
 
 /** What the dialog is waiting for. */
-type Step = 'offer' | 'consent' | 'contact' | 'message' | 'waiting';
+type Step = 'offer' | 'consent' | 'contact' | 'message' | 'waiting' | 'comment';
 
 interface HandoffDialogState {
   step: Step;
   ask: HandoffAsk;
   contact?: string;
+  /** The closed request being rated. */
+  rated?: { id: string; rating: number };
 }
 
 /** Options to start a handoff. */
@@ -114,6 +116,10 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
         state.step = 'message';
         return Dialog.EndOfTurn;
       }
+      case 'comment':
+        if (state.rated && !this.says(text, 'feedback.no', ['non', 'no', 'nao', 'لا', 'rien'])) await this.handoff.rate(state.rated.id, state.rated.rating, text);
+        await context.sendActivity(t('handoff.commentThanks'));
+        return dc.endDialog();
       case 'message':
         await this.handoff.leaveMessage({ ...state.ask, contact: state.contact ?? '', message: text });
         await context.sendActivity(t('handoff.messageLeft'));
@@ -126,8 +132,30 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
           return dc.endDialog();
         }
         const status = await this.handoff.status(state.ask.conversationId);
-        // No longer waiting (taken, closed, expired): the message goes back to the bot.
-        if (!status) return dc.endDialog({ reprocess: true });
+        if (!status) {
+          const latest = await this.handoff.latest(state.ask.conversationId);
+          // Nobody took the request in time: the person was offered the message form.
+          if (latest?.state === 'expired' && this.says(text, 'handoff.leaveMessage')) {
+            await context.sendActivity(MessageFactory.suggestedActions([t('handoff.consentYes'), t('handoff.consentNo')], t('handoff.consent')));
+            state.step = 'consent';
+            return Dialog.EndOfTurn;
+          }
+          if (latest?.state === 'expired' && this.says(text, 'handoff.noThanks')) {
+            await context.sendActivity(t('handoff.declined'));
+            return dc.endDialog();
+          }
+          // The agent closed: the person may rate the exchange.
+          const rating = Number(text);
+          if (latest?.state === 'closed' && latest.rating === undefined && Number.isInteger(rating) && rating >= 1 && rating <= 5) {
+            await this.handoff.rate(latest.id, rating);
+            await context.sendActivity(t('handoff.rated'));
+            state.rated = { id: latest.id, rating };
+            state.step = 'comment';
+            return Dialog.EndOfTurn;
+          }
+          // Otherwise the message goes back to the bot.
+          return dc.endDialog({ reprocess: true });
+        }
         if (text) await this.handoff.notePerson(state.ask.conversationId, text);
         await context.sendActivity(MessageFactory.suggestedActions([t('handoff.cancel')], t('handoff.waiting', { position: status.position, minutes: status.etaMinutes })));
         return Dialog.EndOfTurn;

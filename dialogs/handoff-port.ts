@@ -28,4 +28,8 @@ export interface HandoffPort {
   /** A message the person wrote while waiting: it joins the transcript. */
   notePerson(conversationId: string, text: string): Promise<void>;
   leaveMessage(ask: HandoffAsk & { contact: string; message: string }): Promise<void>;
+  /** The conversation's most recent request, whatever its state. */
+  latest(conversationId: string): Promise<HandoffRequest | undefined>;
+  /** The person's rating (1 to 5) of a closed exchange, and an optional comment. */
+  rate(requestId: string, rating: number, comment?: string): Promise<void>;
 }

@@ -5,7 +5,7 @@
  */
 
 /** Where a request stands. */
-export type HandoffState = 'waiting' | 'agent' | 'closed' | 'cancelled' | 'message';
+export type HandoffState = 'waiting' | 'agent' | 'closed' | 'cancelled' | 'expired' | 'message';
 
 /** A request for a human agent. */
 export interface HandoffRequest {
@@ -29,6 +29,9 @@ export interface HandoffRequest {
   message?: string;
   /** The agents' thread (a Teams channel conversation reference) and its card's id. */
   thread?: { reference: Record<string, unknown>; conversationId: string; cardActivityId: string };
+  /** The person's satisfaction (1 to 5) and optional comment, after closing. */
+  rating?: number;
+  comment?: string;
 }
 
 /** A line of a handoff transcript. */
@@ -42,6 +45,12 @@ export interface TranscriptLine {
 export interface HandoffStore {
   create(request: Omit<HandoffRequest, 'id' | 'createdAt'>): Promise<HandoffRequest>;
   get(id: string): Promise<HandoffRequest | undefined>;
+  /** The conversation's most recent request, whatever its state. */
+  latest(conversationId: string): Promise<HandoffRequest | undefined>;
+  /** Requests with an agent, oldest first. */
+  withAgent(): Promise<HandoffRequest[]>;
+  /** Records the person's rating and comment. */
+  rate(id: string, rating: number, comment?: string): Promise<void>;
   /** The conversation's waiting or ongoing request. */
   active(conversationId: string): Promise<HandoffRequest | undefined>;
   /** Waiting requests, oldest first. */

@@ -27,6 +27,8 @@ interface Row {
   message: string | null;
   thread: string | null;
   thread_conversation: string | null;
+  rating: number | null;
+  comment: string | null;
 }
 
 const toRequest = (r: Row): HandoffRequest => ({
@@ -45,13 +47,16 @@ const toRequest = (r: Row): HandoffRequest => ({
   contact: r.contact ?? undefined,
   message: r.message ?? undefined,
   thread: r.thread ? (JSON.parse(r.thread) as HandoffRequest['thread']) : undefined,
+  rating: r.rating ?? undefined,
+  comment: r.comment ?? undefined,
 });
 
 /** {@link HandoffStore} on an SQLite file. */
 export class SqliteHandoffStore implements HandoffStore {
   private db: Db | undefined;
 
-  constructor(readonly file: string) {
+  /** `now` dates the requests and transcripts (injected by tests that move the clock). */
+  constructor(readonly file: string, private readonly now: () => Date = () => new Date()) {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
@@ -61,7 +66,7 @@ export class SqliteHandoffStore implements HandoffStore {
         id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel_id TEXT NOT NULL, reference TEXT NOT NULL,
         lang TEXT NOT NULL, topic TEXT, summary TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
         taken_at TEXT, closed_at TEXT, owner TEXT, contact TEXT, message TEXT,
-        thread TEXT, thread_conversation TEXT
+        thread TEXT, thread_conversation TEXT, rating INTEGER, comment TEXT
       );
       CREATE INDEX IF NOT EXISTS handoff_by_thread ON handoff_requests (thread_conversation);
       CREATE INDEX IF NOT EXISTS handoff_by_conversation ON handoff_requests (conversation_id, state);
@@ -80,7 +85,7 @@ export class SqliteHandoffStore implements HandoffStore {
   }
 
   async create(r: Omit<HandoffRequest, 'id' | 'createdAt'>): Promise<HandoffRequest> {
-    const request: HandoffRequest = { ...r, id: randomUUID(), createdAt: new Date().toISOString() };
+    const request: HandoffRequest = { ...r, id: randomUUID(), createdAt: this.now().toISOString() };
     this.open()
       .prepare(`INSERT INTO handoff_requests (id, conversation_id, channel_id, reference, lang, topic, summary, state, created_at, contact, message)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -98,6 +103,19 @@ export class SqliteHandoffStore implements HandoffStore {
       .prepare<[string], Row>("SELECT * FROM handoff_requests WHERE conversation_id = ? AND state IN ('waiting', 'agent') ORDER BY created_at DESC LIMIT 1")
       .get(conversationId);
     return row ? toRequest(row) : undefined;
+  }
+
+  async latest(conversationId: string): Promise<HandoffRequest | undefined> {
+    const row = this.open().prepare<[string], Row>('SELECT * FROM handoff_requests WHERE conversation_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(conversationId);
+    return row ? toRequest(row) : undefined;
+  }
+
+  async withAgent(): Promise<HandoffRequest[]> {
+    return this.open().prepare<[], Row>("SELECT * FROM handoff_requests WHERE state = 'agent' ORDER BY created_at, rowid").all().map(toRequest);
+  }
+
+  async rate(id: string, rating: number, comment?: string): Promise<void> {
+    this.open().prepare('UPDATE handoff_requests SET rating = ?, comment = COALESCE(?, comment) WHERE id = ?').run(rating, comment ?? null, id);
   }
 
   async waiting(): Promise<HandoffRequest[]> {
@@ -121,15 +139,15 @@ export class SqliteHandoffStore implements HandoffStore {
   async take(id: string, owner: { id: string; name: string }): Promise<boolean> {
     const r = this.open()
       .prepare("UPDATE handoff_requests SET state = 'agent', owner = ?, taken_at = ? WHERE id = ? AND state = 'waiting'")
-      .run(JSON.stringify(owner), new Date().toISOString(), id);
+      .run(JSON.stringify(owner), this.now().toISOString(), id);
     return r.changes === 1;
   }
 
   async setState(id: string, state: Exclude<HandoffState, 'agent'>): Promise<void> {
-    const ends = state === 'closed' || state === 'cancelled';
+    const ends = state === 'closed' || state === 'cancelled' || state === 'expired';
     this.open()
       .prepare(`UPDATE handoff_requests SET state = ?, closed_at = ${ends ? '?' : 'closed_at'} ${state === 'waiting' ? ', owner = NULL' : ''} WHERE id = ?`)
-      .run(...(ends ? [state, new Date().toISOString(), id] : [state, id]));
+      .run(...(ends ? [state, this.now().toISOString(), id] : [state, id]));
   }
 
   async attachThread(id: string, thread: NonNullable<HandoffRequest['thread']>): Promise<void> {
@@ -148,7 +166,7 @@ export class SqliteHandoffStore implements HandoffStore {
     const db = this.open();
     db.transaction(() => {
       const { next } = db.prepare<[string], { next: number }>('SELECT COALESCE(MAX(seq), 0) + 1 AS next FROM handoff_transcripts WHERE request_id = ?').get(id)!;
-      db.prepare('INSERT INTO handoff_transcripts (request_id, seq, sender, text, at) VALUES (?, ?, ?, ?, ?)').run(id, next, line.from, line.text, new Date().toISOString());
+      db.prepare('INSERT INTO handoff_transcripts (request_id, seq, sender, text, at) VALUES (?, ?, ?, ?, ?)').run(id, next, line.from, line.text, this.now().toISOString());
     })();
   }
 

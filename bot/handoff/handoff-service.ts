@@ -76,6 +76,14 @@ export class HandoffService implements HandoffPort {
     if (request) await this.store.appendTranscript(request.id, { from: 'person', text });
   }
 
+  latest(conversationId: string): Promise<HandoffRequest | undefined> {
+    return this.store.latest(conversationId);
+  }
+
+  async rate(requestId: string, rating: number, comment?: string): Promise<void> {
+    await this.store.rate(requestId, rating, comment?.slice(0, 1000));
+  }
+
   async leaveMessage(ask: HandoffAsk & { contact: string; message: string }): Promise<void> {
     const request = await this.store.create({ ...ask, state: 'message' });
     await this.store.appendTranscript(request.id, { from: 'person', text: ask.message });

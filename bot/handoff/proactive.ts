@@ -33,10 +33,10 @@ export class Proactive {
     return adapter.continueConversationAsync(adapter === this.bridge ? '' : this.appId, reference, logic);
   }
 
-  /** Sends a text to a conversation. */
-  async send(reference: Record<string, unknown>, text: string): Promise<void> {
+  /** Sends a text to a conversation, with suggested actions when given. */
+  async send(reference: Record<string, unknown>, text: string, suggestions: string[] = []): Promise<void> {
     await this.continue(reference as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity(text);
+      await context.sendActivity(suggestions.length ? MessageFactory.suggestedActions(suggestions, text) : text);
     });
   }
 

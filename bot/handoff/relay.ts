@@ -42,11 +42,17 @@ export class Relay implements AgentDesk {
     private readonly translate: (lang: string) => TFunction,
     private readonly knowledge: () => KnowledgeBase,
     private readonly logger: Logger,
+    private readonly transcriptUrl: (requestId: string) => string,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
   private agentsT(): TFunction {
     return this.translate('fr');
+  }
+
+  /** A text for the agents (French, the agents' language). */
+  agentsText(key: string, vars: Record<string, unknown> = {}): string {
+    return this.agentsT()(key, vars);
   }
 
   /** The card of a request as it stands now. */
@@ -77,6 +83,20 @@ export class Relay implements AgentDesk {
   async messageLeft(request: HandoffRequest): Promise<void> {
     this.logger.info('message left for the agents', { request: request.id, conversation: pseudonym(request.conversationId) });
     await this.post(request);
+  }
+
+  /** Refreshes the card of a request in the agents' thread, and tells the thread why. */
+  async noticeInThread(request: HandoffRequest, text: string): Promise<void> {
+    await this.refreshCard(request);
+    if (request.thread) await this.proactive.send(request.thread.reference, text).catch((err: unknown) => this.logger.warn('could not write in the agents\' thread', { err, request: request.id }));
+  }
+
+  /** Tells the person something, in their language. */
+  async notifyPerson(request: HandoffRequest, key: string, vars: Record<string, unknown> = {}, suggestions: string[] = []): Promise<void> {
+    const t = this.translate(request.lang);
+    await this.proactive.send(request.reference, t(key, vars), suggestions.map((k) => t(k))).catch((err: unknown) =>
+      this.logger.error('could not write to the person', { err, request: request.id, conversation: pseudonym(request.conversationId) }),
+    );
   }
 
   private async refreshCard(request: HandoffRequest): Promise<Record<string, unknown>> {
@@ -115,6 +135,13 @@ export class Relay implements AgentDesk {
     await this.store.setState(requestId, 'closed');
     const ended = (await this.store.get(requestId))!;
     await this.tellPerson(ended, verb === 'handback' ? 'handoff.handedBack' : 'handoff.closedByAgent', { name });
+    if (verb === 'close') {
+      // The person may rate the exchange (1 to 5) and keep the transcript.
+      const t = this.translate(ended.lang);
+      await this.proactive
+        .send(ended.reference, `${t('handoff.rate')}\n\n${t('handoff.transcript', { url: this.transcriptUrl(ended.id) })}`, ['1', '2', '3', '4', '5'])
+        .catch((err: unknown) => this.logger.error('could not ask for a rating', { err, request: ended.id }));
+    }
     return { ok: true, request: ended, card: await this.refreshCard(ended) };
   }
 

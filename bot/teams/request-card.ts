@@ -22,7 +22,9 @@ export function requestCard(request: HandoffRequest, topicTitle: string | undefi
         ? t('teams.closedBy', { name: request.owner.name })
         : request.state === 'message'
           ? t('teams.messageLeft')
-          : t('teams.newRequest');
+          : request.state === 'expired'
+            ? t('teams.expired')
+            : t('teams.newRequest');
   const data = { requestId: request.id };
   const actions =
     request.state === 'waiting'

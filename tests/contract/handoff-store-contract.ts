@@ -62,6 +62,18 @@ export function handoffStoreContract(name: string, open: () => Promise<HandoffSt
       expect((await store.get(r.id))?.thread).toEqual(thread);
     });
 
+    it('finds the latest request of a conversation, those with an agent, and records a rating', async () => {
+      const first = await store.create(base('l'));
+      await store.setState(first.id, 'cancelled');
+      const second = await store.create(base('l'));
+      expect((await store.latest('l'))?.id).toBe(second.id);
+      await store.take(second.id, { id: 'a', name: 'Alice' });
+      expect((await store.withAgent()).map((r) => r.id)).toEqual([second.id]);
+      await store.setState(second.id, 'closed');
+      await store.rate(second.id, 4, 'rapide et clair');
+      expect(await store.get(second.id)).toMatchObject({ rating: 4, comment: 'rapide et clair', state: 'closed' });
+    });
+
     it('keeps transcripts in order, and messages left while closed', async () => {
       const r = await store.create(base('t'));
       await store.appendTranscript(r.id, { from: 'person', text: 'bonjour' });

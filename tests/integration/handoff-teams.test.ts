@@ -11,7 +11,9 @@ import { startConnectorStub, ConnectorStub, SentActivity } from '../helpers/conn
 import { startTestApp, tempDir } from '../helpers/bot-harness';
 
 const fr = translator('fr');
-const OPEN = () => new Date('2026-11-23T09:00:00Z');
+// Monday 23 November 2026, 10:00 in Paris; tests move the clock forward.
+let clock = new Date('2026-11-23T09:00:00Z');
+const NOW = () => clock;
 const TENANT = 'tenant-prefecture';
 const TEAM = '19:team-general@thread.tacv2';
 const AGENTS = '19:agents@thread.tacv2';
@@ -22,7 +24,7 @@ const data = tempDir('handoff-teams-');
 
 beforeAll(async () => {
   stub = await startConnectorStub();
-  app = await startTestApp(data.dir, { TEAMS_TENANT_ID: TENANT, TEAMS_AGENTS_CHANNEL_ID: AGENTS, TOKEN_RATE_PER_MINUTE: '1000' }, undefined, undefined, OPEN);
+  app = await startTestApp(data.dir, { TEAMS_TENANT_ID: TENANT, TEAMS_AGENTS_CHANNEL_ID: AGENTS, TOKEN_RATE_PER_MINUTE: '1000', HANDOFF_TIMEOUT_MINUTES: '15', AGENT_INACTIVITY_MINUTES: '10' }, undefined, undefined, NOW);
 });
 afterAll(async () => {
   await app.close();
@@ -84,10 +86,31 @@ async function waitSent(pred: (s: SentActivity) => boolean, ms = 5000): Promise<
 
 const cardText = (s: SentActivity): string => JSON.stringify(s.activity.attachments?.[0]?.content ?? {});
 
-it('person to agent and back, with two agents taking at once', async () => {
+const ALICE = { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Martin' };
+
+beforeAll(async () => {
   // The bot is installed in the agents' team.
   expect((await api({ ...teamsBase(TEAM), type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }], channelData: { eventType: 'teamMemberAdded', tenant: { id: TENANT }, team: { id: TEAM } } })).status).toBe(200);
+});
 
+/** A person asks for an agent; returns the person, the request card's take action and thread. */
+async function queued() {
+  const p = await person();
+  await p.say('je veux parler à un agent');
+  await p.waitFor((t) => t.startsWith(fr('handoff.queued', { position: 1, minutes: 5 }).slice(0, 30)));
+  let request = (await app.handoffStore.latest(p.conversationId))!;
+  for (let i = 0; !request.thread && i < 100; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    request = (await app.handoffStore.latest(p.conversationId))!;
+  }
+  const thread = request.thread!.conversationId;
+  return { p, request, thread };
+}
+
+const take = (thread: string, requestId: string, from = ALICE) =>
+  api({ ...teamsBase(thread, from), type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'take', data: { requestId } } } });
+
+it('person to agent and back, with two agents taking at once', async () => {
   const p = await person();
   await p.say('je veux parler à un agent');
   await p.waitFor((t) => t === fr('handoff.queued', { position: 1, minutes: 5 }));
@@ -147,4 +170,52 @@ it('person to agent and back, with two agents taking at once', async () => {
   await waitSent((s) => s.conversationId === thread && s.activity.text === fr('teams.notActive'));
   const transcript = (await app.handoffStore.transcript(take.data.requestId)).map((l) => `${l.from}:${l.text}`);
   expect(transcript).toEqual(expect.arrayContaining(["person:bonjour, c'est pour mon titre de séjour", 'agent:Bonjour, je regarde votre dossier.']));
+});
+
+it('a request nobody takes in time expires: the person is told and may leave a message', async () => {
+  const { p, request } = await queued();
+  clock = new Date(clock.getTime() + 16 * 60000);
+  expect(await app.handoffWatch.sweep()).toMatchObject({ expired: 1 });
+  await p.waitFor((t) => t === fr('handoff.timeout'));
+  expect((await app.handoffStore.get(request.id))?.state).toBe('expired');
+  await waitSent((s) => s.kind === 'update' && cardText(s).includes(fr('teams.expired')));
+  await p.say(fr('handoff.leaveMessage'));
+  await p.waitFor((t) => t === fr('handoff.consent'));
+});
+
+it('an agent who stops answering: the request goes back to the queue, first in line', async () => {
+  const { p, request, thread } = await queued();
+  await take(thread, request.id);
+  await p.waitFor((t) => t === fr('handoff.taken', { name: 'Alice' }));
+  await p.say('vous êtes toujours là ?');
+  clock = new Date(clock.getTime() + 11 * 60000);
+  expect(await app.handoffWatch.sweep()).toMatchObject({ requeued: 1 });
+  await p.waitFor((t) => t === fr('handoff.requeued'));
+  await waitSent((s) => s.conversationId === thread && s.activity.text === fr('teams.requeued', { name: 'Alice' }));
+  expect(await app.handoffStore.get(request.id)).toMatchObject({ state: 'waiting', owner: undefined });
+  expect(await app.handoffStore.position(request.id)).toBe(1);
+  await app.handoffStore.setState(request.id, 'cancelled');
+});
+
+it('on close, the person rates the exchange and downloads the transcript', async () => {
+  const { p, request, thread } = await queued();
+  await take(thread, request.id);
+  await p.say('ma question porte sur le renouvellement');
+  await api({ ...teamsBase(thread, ALICE), type: 'message', text: 'Faites-le sur le site ANEF.' });
+  await api({ ...teamsBase(thread, ALICE), type: 'message', text: 'clore' });
+  const prompt = await p.waitFor((t) => t.startsWith(fr('handoff.rate')));
+  const link = /\((\/api\/transcripts\/[^)]+)\)/.exec(prompt)![1]!;
+  const download = await fetch(`http://127.0.0.1:${app.port}${link}`);
+  expect(download.status).toBe(200);
+  expect(download.headers.get('content-disposition')).toMatch(/attachment/);
+  const text = await download.text();
+  expect(text).toContain('ma question porte sur le renouvellement');
+  expect(text).toContain('Alice (préfecture): Faites-le sur le site ANEF.');
+  expect((await fetch(`http://127.0.0.1:${app.port}${link.replace(/s=[^&]+/, 's=forged')}`)).status).toBe(403);
+
+  await p.say('4');
+  await p.waitFor((t) => t === fr('handoff.rated'));
+  await p.say('réponse claire, merci');
+  await p.waitFor((t) => t === fr('handoff.commentThanks'));
+  expect(await app.handoffStore.get(request.id)).toMatchObject({ rating: 4, comment: 'réponse claire, merci' });
 });
