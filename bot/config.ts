@@ -5,6 +5,7 @@
 import * as path from 'path';
 import { projectRoot } from '../knowledge/paths';
 import { weeklyHours, WeeklyHours } from '../knowledge/schema';
+import type { AgentAccount } from './console/accounts';
 
 /** How the bot authenticates with the Bot Framework (same names as Azure Bot Service). */
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
@@ -28,6 +29,11 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  console: {
+    /** Local agent accounts (embedded default, outside Teams). */
+    accounts: AgentAccount[];
+    sessionHours: number;
+  };
   teams: {
     /** Entra ID tenant whose agents may act; defaults to MicrosoftAppTenantId. */
     tenantId: string;
@@ -111,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     directLine: directLineConfig(env),
+    console: { accounts: agentAccounts(env), sessionHours: int(env, 'CONSOLE_SESSION_HOURS', 8, 1, 24) },
     teams: {
       tenantId: (env.TEAMS_TENANT_ID ?? '').trim() || tenant,
       teamId: (env.TEAMS_TEAM_ID ?? '').trim(),
@@ -123,6 +130,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       agentInactivityMinutes: int(env, 'AGENT_INACTIVITY_MINUTES', 10, 1, 1440),
     },
   };
+}
+
+function agentAccounts(env: NodeJS.ProcessEnv): AgentAccount[] {
+  const raw = (env.AGENT_ACCOUNTS ?? '').trim();
+  if (raw === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('AGENT_ACCOUNTS', 'must be a JSON array of {"username","name","passwordHash"}');
+  }
+  if (!Array.isArray(parsed)) throw new ConfigError('AGENT_ACCOUNTS', 'must be a JSON array');
+  return parsed.map((a: unknown, i) => {
+    const o = a as Partial<AgentAccount>;
+    if (typeof o.username !== 'string' || !/^[\w.-]{2,40}$/.test(o.username)) throw new ConfigError('AGENT_ACCOUNTS', `entry ${i}: username must be 2 to 40 letters, digits, dots or dashes`);
+    if (typeof o.name !== 'string' || o.name.trim() === '') throw new ConfigError('AGENT_ACCOUNTS', `entry ${i}: name is required`);
+    if (typeof o.passwordHash !== 'string' || !o.passwordHash.startsWith('scrypt$')) throw new ConfigError('AGENT_ACCOUNTS', `entry ${i}: passwordHash must come from npm run agent-hash`);
+    return { username: o.username, name: o.name.trim(), passwordHash: o.passwordHash };
+  });
 }
 
 function agentHours(env: NodeJS.ProcessEnv): WeeklyHours | undefined {

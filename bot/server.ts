@@ -35,6 +35,9 @@ import { AgentsChannelStore } from './teams/agents-channel';
 import { TeamsHandler } from './teams/teams-handler';
 import { mountTranscripts, TranscriptLinks } from './handoff/transcript-link';
 import { HandoffWatch } from './handoff/watch';
+import { mountConsole } from './console/routes';
+import { Sessions } from './console/sessions';
+import { EntraValidator } from './console/entra';
 import { HandoffDialog } from '../dialogs/handoff-dialog';
 import { directoryContact, mainSite } from '../knowledge/directory';
 import { Activity } from 'botbuilder';
@@ -152,6 +155,20 @@ export async function startApp(
   );
   mountStatic(server);
   mountTranscripts(server, transcriptLinks, handoffStore);
+  const publicHost = config.directLine.publicUrl ? new URL(config.directLine.publicUrl).host : '';
+  mountConsole(server, {
+    accounts: config.console.accounts,
+    sessions: new Sessions(secret, config.console.sessionHours * 3600),
+    entra:
+      config.microsoftAppId && config.teams.tenantId && publicHost
+        ? new EntraValidator({ tenantId: config.teams.tenantId, appId: config.microsoftAppId, resource: `api://${publicHost}/${config.microsoftAppId}` })
+        : undefined,
+    store: handoffStore,
+    relay,
+    knowledge: () => knowledge.current().kb,
+    logger,
+    now: options.now ?? (() => new Date()),
+  });
 
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
     const storageOk = (await storage.ping()) && (await directLineStore.ping());

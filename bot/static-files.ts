@@ -1,6 +1,7 @@
 /**
- * The pages and their assets: the website demo (`web/`) at `/`, the État's design system
- * and the Web Chat control from `node_modules` (no CDN).
+ * The pages and their assets: the website demo (`web/`) at `/`, the agent console at
+ * `/console`, the État's design system, the Web Chat control and the Teams library from
+ * `node_modules` (no CDN).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -15,8 +16,8 @@ export function mountStatic(server: restify.Server): void {
   // The package's exports hide package.json; its CommonJS entry sits in lib/, next to dist/.
   const webchat = path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist');
 
-  server.get('/', async (_req: restify.Request, res: restify.Response) => {
-    const file = path.join(web, 'index.html');
+  const page = (name: string) => async (_req: restify.Request, res: restify.Response): Promise<void> => {
+    const file = path.join(web, name);
     if (!fs.existsSync(file)) {
       res.send(404, { error: { code: 'NotFound', message: 'no page' } });
       return;
@@ -24,7 +25,11 @@ export function mountStatic(server: restify.Server): void {
     res.setHeader('content-type', 'text/html; charset=utf-8');
     res.setHeader('cache-control', 'no-cache');
     res.sendRaw(200, fs.readFileSync(file));
-  });
+  };
+  server.get('/', page('index.html'));
+  server.get('/console', page('console.html'));
+  const teamsJs = path.join(path.dirname(require.resolve('@microsoft/teams-js')));
+  server.get('/vendor/teams-js/*', restify.plugins.serveStaticFiles(teamsJs, { maxAge: 86400 }));
   server.get('/web/*', restify.plugins.serveStaticFiles(web, { maxAge: 0 }));
   server.get('/vendor/dsfr/*', restify.plugins.serveStaticFiles(dsfr, { maxAge: 86400 }));
   server.get('/vendor/webchat/*', (req: restify.Request, res: restify.Response, next: restify.Next) => {

@@ -174,8 +174,24 @@ export class Relay implements AgentDesk {
       const r = await this.act(request.id, HAND_BACK.has(said) ? 'handback' : 'close', agent);
       return r.ok ? undefined : t(r.reason === 'notOwner' ? 'teams.notOwner' : 'teams.notActive');
     }
-    if (request.state !== 'agent') return t('teams.notActive');
-    if (request.owner?.id !== agent.id) return t('teams.notOwner');
+    const refused = await this.agentMessage(request, agent, text);
+    return refused ? t(refused === 'notOwner' ? 'teams.notOwner' : 'teams.notActive') : undefined;
+  }
+
+  /** What an agent writes from the console: relayed to the person, copied in the Teams thread. */
+  async fromConsole(requestId: string, agent: Agent, text: string): Promise<'unknown' | 'notOwner' | 'notActive' | undefined> {
+    const request = await this.store.get(requestId);
+    if (!request) return 'unknown';
+    const refused = await this.agentMessage(request, agent, text);
+    if (!refused && request.thread) {
+      await this.proactive.send(request.thread.reference, `${request.owner?.name ?? agent.name} : ${text}`).catch((err: unknown) => this.logger.warn('could not copy to the agents\' thread', { err, request: request.id }));
+    }
+    return refused;
+  }
+
+  private async agentMessage(request: HandoffRequest, agent: Agent, text: string): Promise<'notOwner' | 'notActive' | undefined> {
+    if (request.state !== 'agent') return 'notActive';
+    if (request.owner?.id !== agent.id) return 'notOwner';
     await this.store.appendTranscript(request.id, { from: 'agent', text });
     await this.tellPerson(request, 'handoff.agentSays', { name: request.owner.name, text });
     return undefined;

@@ -1,0 +1,130 @@
+/**
+ * The agent console's API: sign-in (local accounts, or Teams SSO validated against Entra
+ * ID), the queue, ongoing conversations and messages left, transcripts, and the same
+ * actions as in Teams (take, write, hand back, close). Only signed-in agents get anything.
+ */
+import * as restify from 'restify';
+import type { HandoffRequest, HandoffStore } from '../../storage/handoff-store';
+import type { KnowledgeBase } from '../../knowledge/load';
+import type { Logger } from '../logger';
+import { RateLimiter } from '../rate-limit';
+import { firstName, Relay } from '../handoff/relay';
+import { AgentAccount, verifyPassword } from './accounts';
+import type { EntraValidator } from './entra';
+import { SessionAgent, Sessions } from './sessions';
+
+type Req = restify.Request;
+type Res = restify.Response;
+
+/** A request as the console shows it. */
+function view(r: HandoffRequest, kb: KnowledgeBase, now: Date) {
+  return {
+    id: r.id,
+    state: r.state,
+    topicTitle: r.topic ? kb.byId.get(r.topic)?.text.fr.title ?? null : null,
+    lang: r.lang,
+    createdAt: r.createdAt,
+    waitingMinutes: Math.max(0, Math.round((now.getTime() - Date.parse(r.createdAt)) / 60000)),
+    summary: r.message ?? r.summary,
+    owner: r.owner ?? null,
+    contact: r.contact ?? null,
+  };
+}
+
+/** Mounts the console API. */
+export function mountConsole(
+  server: restify.Server,
+  deps: {
+    accounts: AgentAccount[];
+    sessions: Sessions;
+    entra?: EntraValidator;
+    store: HandoffStore;
+    relay: Relay;
+    knowledge: () => KnowledgeBase;
+    logger: Logger;
+    now: () => Date;
+  },
+): void {
+  const { sessions, store, relay, logger } = deps;
+  const signInLimiter = new RateLimiter(5, 10);
+  const fail = (res: Res, status: number, code: string, message: string): void => res.send(status, { error: { code, message } });
+  const agentOf = (req: Req): SessionAgent | undefined => sessions.verify(/^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]);
+  const authed = (fn: (req: Req, res: Res, agent: SessionAgent) => Promise<void>) => async (req: Req, res: Res): Promise<void> => {
+    const agent = agentOf(req);
+    if (!agent) return fail(res, 401, 'Unauthorized', 'sign in as an agent');
+    try {
+      await fn(req, res, agent);
+    } catch (err) {
+      logger.error('console request failed', { err, path: req.path() });
+      fail(res, 500, 'InternalError', 'the request could not be handled');
+    }
+  };
+
+  server.get('/api/console/config', async (_req: Req, res: Res) => {
+    res.send(200, { teamsSso: Boolean(deps.entra) });
+  });
+
+  server.post('/api/console/login', async (req: Req, res: Res) => {
+    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
+    if (!signInLimiter.take(req.socket.remoteAddress ?? 'unknown')) return fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
+    const account = deps.accounts.find((a) => a.username === body.username);
+    if (!account || typeof body.password !== 'string' || !verifyPassword(body.password, account.passwordHash)) {
+      logger.warn('console sign-in refused', { reason: account ? 'password' : 'unknown account' });
+      return fail(res, 401, 'BadCredentials', 'wrong username or password');
+    }
+    const agent = { id: `local:${account.username}`, name: account.name };
+    res.send(200, { ...sessions.issue(agent), agent });
+  });
+
+  server.post('/api/console/sso', async (req: Req, res: Res) => {
+    const token = (req.body as { token?: unknown } | undefined)?.token;
+    if (!deps.entra) return fail(res, 404, 'NotConfigured', 'Teams sign-in is not configured');
+    if (typeof token !== 'string') return fail(res, 400, 'BadArgument', 'token is required');
+    try {
+      const agent = await deps.entra.validate(token);
+      res.send(200, { ...sessions.issue(agent), agent });
+    } catch (err) {
+      logger.warn('console SSO refused', { reason: (err as Error).message });
+      fail(res, 401, 'BadToken', 'the Teams sign-in could not be validated');
+    }
+  });
+
+  server.get('/api/console/requests', authed(async (_req, res) => {
+    const kb = deps.knowledge();
+    const now = deps.now();
+    res.send(200, {
+      waiting: (await store.waiting()).map((r) => view(r, kb, now)),
+      ongoing: (await store.withAgent()).map((r) => view(r, kb, now)),
+      messages: (await store.messages()).map((r) => view(r, kb, now)),
+    });
+  }));
+
+  server.get('/api/console/requests/:id', authed(async (req, res) => {
+    const r = await store.get(String(req.params.id));
+    if (!r) return fail(res, 404, 'NotFound', 'unknown request');
+    res.send(200, { request: view(r, deps.knowledge(), deps.now()), transcript: await store.transcript(r.id) });
+  }));
+
+  const action = (verb: 'take' | 'handback' | 'close') =>
+    authed(async (req, res, agent) => {
+      const result = await relay.act(String(req.params.id), verb, agent);
+      if (result.ok) return res.send(200, { request: view(result.request, deps.knowledge(), deps.now()) });
+      if (result.reason === 'unknown') return fail(res, 404, 'NotFound', 'unknown request');
+      if (result.reason === 'taken') return fail(res, 409, 'Taken', `Déjà prise en charge par ${result.request?.owner?.name ?? 'un autre agent'}.`);
+      if (result.reason === 'notOwner') return fail(res, 403, 'NotOwner', "Seul l'agent qui a pris la demande peut agir.");
+      return fail(res, 409, 'NotActive', "Cette demande n'est plus en cours.");
+    });
+  server.post('/api/console/requests/:id/take', action('take'));
+  server.post('/api/console/requests/:id/handback', action('handback'));
+  server.post('/api/console/requests/:id/close', action('close'));
+
+  server.post('/api/console/requests/:id/messages', authed(async (req, res, agent) => {
+    const text = (req.body as { text?: unknown } | undefined)?.text;
+    if (typeof text !== 'string' || !text.trim() || text.length > 4000) return fail(res, 400, 'BadArgument', 'text must be 1 to 4000 characters');
+    const refused = await relay.fromConsole(String(req.params.id), { id: agent.id, name: firstName(agent.name) }, text.trim());
+    if (refused === 'unknown') return fail(res, 404, 'NotFound', 'unknown request');
+    if (refused === 'notOwner') return fail(res, 403, 'NotOwner', "Seul l'agent qui a pris la demande peut lui écrire.");
+    if (refused === 'notActive') return fail(res, 409, 'NotActive', "Cette demande n'est plus en cours.");
+    res.send(200, { ok: true });
+  }));
+}
