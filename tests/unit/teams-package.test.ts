@@ -32,6 +32,7 @@ it('builds a Teams package: manifest with the bot, resource-specific consent and
     expect(m.authorization.permissions.resourceSpecific).toEqual([{ name: 'ChannelMessage.Read.Group', type: 'Application' }]);
     expect(m.webApplicationInfo).toEqual({ id: '11111111-2222-3333-4444-555555555555', resource: 'api://assistant.prefecture.example/11111111-2222-3333-4444-555555555555' });
     expect(m.validDomains).toEqual(['assistant.prefecture.example']);
+    expect(m.staticTabs[0]).toMatchObject({ contentUrl: 'https://assistant.prefecture.example/console', scopes: ['personal'] });
     for (const [name, size] of [['color.png', 192], ['outline.png', 32]] as const) {
       const png = files.get(name)!;
       expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
