@@ -10,14 +10,7 @@ export type HandoffOutcome =
   | { kind: 'queued'; request: HandoffRequest; position: number; etaMinutes: number };
 
 /** A request for an agent, as the dialog knows it. */
-export interface HandoffAsk {
-  conversationId: string;
-  channelId: string;
-  reference: Record<string, unknown>;
-  lang: string;
-  topic?: string;
-  summary: string;
-}
+export type HandoffAsk = Pick<HandoffRequest, 'conversationId' | 'channelId' | 'reference' | 'lang' | 'topic' | 'summary'>;
 
 /** The handoff core, seen from the dialogs. */
 export interface HandoffPort {

@@ -1,10 +1,8 @@
 /**
  * The Direct Line channel's conversations and activities in SQLite (the embedded default).
  */
-import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
-import * as fs from 'fs';
-import * as path from 'path';
+import { openSqlite } from './sqlite';
 import { ChannelConversation, DirectLineStore, StoredActivity } from './directline-store';
 import { StorageError } from './port';
 
@@ -20,12 +18,7 @@ export class SqliteDirectLineStore implements DirectLineStore {
   private db: Db | undefined;
 
   constructor(readonly file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
+    this.db = openSqlite(file, `
       CREATE TABLE IF NOT EXISTS dl_conversations (
         id TEXT PRIMARY KEY,
         user_id TEXT NOT NULL,

@@ -2,11 +2,9 @@
  * Handoff requests and transcripts in SQLite (the embedded default). Taking a request is a
  * single conditional update, so two agents clicking at once give one owner.
  */
-import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { openSqlite } from './sqlite';
 import { randomUUID } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { HandoffRequest, HandoffState, HandoffStore, TranscriptLine } from './handoff-store';
 import { StorageError } from './port';
 
@@ -57,11 +55,7 @@ export class SqliteHandoffStore implements HandoffStore {
 
   /** `now` dates the requests and transcripts (injected by tests that move the clock). */
   constructor(readonly file: string, private readonly now: () => Date = () => new Date()) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`
+    this.db = openSqlite(file, `
       CREATE TABLE IF NOT EXISTS handoff_requests (
         id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel_id TEXT NOT NULL, reference TEXT NOT NULL,
         lang TEXT NOT NULL, topic TEXT, summary TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,

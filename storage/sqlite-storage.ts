@@ -3,11 +3,9 @@
  * needs no server. Writes follow botbuilder's optimistic concurrency: a change carrying an
  * eTag other than `*` is refused when the stored item has moved on.
  */
-import Database from 'better-sqlite3';
 import type { Database as Db } from 'better-sqlite3';
+import { openSqlite } from './sqlite';
 import { randomUUID } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { StoreItems } from 'botbuilder';
 import { StateStore, StorageError } from './port';
 
@@ -23,12 +21,7 @@ export class SqliteStateStore implements StateStore {
 
   /** Opens (and creates when needed) the database file. */
   constructor(readonly file: string) {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS bot_state (
+    this.db = openSqlite(file, `CREATE TABLE IF NOT EXISTS bot_state (
       key TEXT PRIMARY KEY,
       etag TEXT NOT NULL,
       data TEXT NOT NULL,
