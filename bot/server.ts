@@ -84,7 +84,7 @@ export async function startApp(
   const hours = config.handoff.hours ?? site?.hours;
   if (!hours) throw new Error('no agent hours: set AGENT_HOURS or give the main site opening hours');
   const agentsChannel = new AgentsChannelStore(storage);
-  const proactive = new Proactive(adapter, bridgeAdapter, config.microsoftAppId, (url) => url.startsWith(connectorBase()));
+  const proactive = new Proactive(adapter, bridgeAdapter, config.microsoftAppId, `/connector/${key}`, connectorBase);
   const transcriptLinks = new TranscriptLinks(secret, config.directLine.publicUrl.replace(/\/$/, ''));
   const relay = new Relay(handoffStore, proactive, agentsChannel, translator, () => knowledge.current().kb, logger, (id) => transcriptLinks.url(id), options.now);
   const handoffWatch = new HandoffWatch(handoffStore, relay, config.handoff, logger, options.now);

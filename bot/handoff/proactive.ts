@@ -20,17 +20,23 @@ export class Proactive {
     private readonly main: CloudAdapter,
     private readonly bridge: CloudAdapter,
     private readonly appId: string,
-    /** True for a serviceUrl of the built-in Direct Line channel. */
-    private readonly isBridge: (serviceUrl: string) => boolean,
+    /** The path of the built-in Direct Line channel's connector endpoints (`/connector/{key}`). */
+    private readonly bridgePath: string,
+    /** Its current base URL: the port may have changed since a reference was stored. */
+    private readonly bridgeBase: () => string,
   ) {}
 
-  private adapterFor(reference: Partial<ConversationReference>): CloudAdapter {
-    return reference.serviceUrl && this.isBridge(reference.serviceUrl) ? this.bridge : this.main;
+  private isBridge(serviceUrl: string | undefined): boolean {
+    try {
+      return serviceUrl !== undefined && new URL(serviceUrl).pathname.startsWith(this.bridgePath);
+    } catch {
+      return false;
+    }
   }
 
   private continue(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
-    const adapter = this.adapterFor(reference);
-    return adapter.continueConversationAsync(adapter === this.bridge ? '' : this.appId, reference, logic);
+    if (this.isBridge(reference.serviceUrl)) return this.bridge.continueConversationAsync('', { ...reference, serviceUrl: this.bridgeBase() }, logic);
+    return this.main.continueConversationAsync(this.appId, reference, logic);
   }
 
   /** Sends a text to a conversation, with suggested actions when given. */

@@ -47,7 +47,7 @@ const teamsBase = (conversationId: string, from = { id: '29:alice', aadObjectId:
 
 /** A person on the website, through the built-in Direct Line channel (polling). */
 async function person() {
-  const base = `http://127.0.0.1:${app.port}/v3/directline`;
+  let base = `http://127.0.0.1:${app.port}/v3/directline`;
   const { token, conversationId } = (await (await fetch(`http://127.0.0.1:${app.port}/api/directline/token`, { method: 'POST' })).json()) as { token: string; conversationId: string };
   const auth = { authorization: `Bearer ${token}` };
   await fetch(`${base}/conversations`, { method: 'POST', headers: auth });
@@ -57,6 +57,10 @@ async function person() {
   };
   return {
     conversationId,
+    /** Follows the service to its new port after a restart. */
+    use: (next: App) => {
+      base = `http://127.0.0.1:${next.port}/v3/directline`;
+    },
     say: async (text: string) => {
       const r = await fetch(`${base}/conversations/${conversationId}/activities`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text, locale: 'fr-FR' }) });
       expect(r.status).toBe(200);
@@ -136,6 +140,11 @@ it('person to agent and back, with two agents taking at once', async () => {
 
   const agent = owner === 'Alice' ? { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Martin' } : { id: '29:bob', aadObjectId: 'aad-bob', name: 'Bob Durand' };
   const other = owner === 'Alice' ? { id: '29:bob', aadObjectId: 'aad-bob', name: 'Bob Durand' } : { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Martin' };
+
+  // The service restarts in the middle of the handoff: nothing is lost, relaying resumes.
+  await app.close();
+  app = await startTestApp(data.dir, { TEAMS_TENANT_ID: TENANT, TEAMS_AGENTS_CHANNEL_ID: AGENTS, TOKEN_RATE_PER_MINUTE: '1000' }, undefined, undefined, NOW);
+  p.use(app);
 
   // The person writes: it reaches the thread, and the bot does not answer.
   await p.say("bonjour, c'est pour mon titre de séjour");
