@@ -66,6 +66,11 @@ export class OrientationBot extends ActivityHandler {
       await next();
     });
 
+    this.onMembersRemoved(async (context, next) => {
+      if (this.routes && context.activity.channelId === 'msteams') await this.routes.teams.onMembersRemoved(context);
+      await next();
+    });
+
     this.onUnrecognizedActivityType(async (context, next) => {
       this.logger.info('activity type ignored', { type: context.activity.type, conversation: pseudonym(context.activity.conversation?.id) });
       await next();

@@ -85,6 +85,26 @@ export class Relay implements AgentDesk {
     await this.post(request);
   }
 
+  /**
+   * Puts an agent's request back in the queue, first in line (its place is its creation
+   * time), and tells the person and the agents' thread.
+   */
+  async requeue(request: HandoffRequest): Promise<void> {
+    const name = request.owner?.name ?? '';
+    await this.store.setState(request.id, 'waiting');
+    const back = (await this.store.get(request.id))!;
+    await this.notifyPerson(back, 'handoff.requeued');
+    await this.noticeInThread(back, this.agentsText('teams.requeued', { name }));
+    this.logger.info('request back in the queue', { request: request.id });
+  }
+
+  /** An agent left the team (or signed out of it): their conversations go back to the queue. */
+  async agentLeft(agentId: string): Promise<number> {
+    const owned = (await this.store.withAgent()).filter((r) => r.owner?.id === agentId);
+    for (const r of owned) await this.requeue(r);
+    return owned.length;
+  }
+
   /** Refreshes the card of a request in the agents' thread, and tells the thread why. */
   async noticeInThread(request: HandoffRequest, text: string): Promise<void> {
     await this.refreshCard(request);

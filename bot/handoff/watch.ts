@@ -59,12 +59,7 @@ export class HandoffWatch {
       const since = Math.max(Date.parse(r.takenAt ?? r.createdAt), lastPerson ? Date.parse(lastPerson.at) : 0);
       const unanswered = lastPerson && (!lastAgent || Date.parse(lastAgent.at) < Date.parse(lastPerson.at));
       if (!unanswered || now - since < this.settings.agentInactivityMinutes * 60000) continue;
-      const name = r.owner?.name ?? '';
-      await this.store.setState(r.id, 'waiting');
-      const back = (await this.store.get(r.id))!;
-      await this.relay.notifyPerson(back, 'handoff.requeued');
-      await this.relay.noticeInThread(back, this.relay.agentsText('teams.requeued', { name }));
-      this.logger.info('request back in the queue: the agent stopped answering', { request: r.id });
+      await this.relay.requeue(r);
       requeued++;
     }
     return { expired, requeued };

@@ -68,6 +68,15 @@ export class TeamsHandler {
     this.logger.info('agents\' channel recorded', { team: pseudonym(data.team.id) });
   }
 
+  /** Members leaving the team: the conversations they had go back to the queue. */
+  async onMembersRemoved(context: TurnContext): Promise<void> {
+    if (!this.allowed(context)) return;
+    for (const m of context.activity.membersRemoved ?? []) {
+      const n = await this.relay.agentLeft((m as { aadObjectId?: string }).aadObjectId ?? m.id);
+      if (n) this.logger.info('an agent left the team: requests back in the queue', { count: n });
+    }
+  }
+
   /** A message in the agents' team: relayed when it is in a request's thread. */
   async onMessage(context: TurnContext): Promise<void> {
     const a = context.activity;

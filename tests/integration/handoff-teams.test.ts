@@ -206,6 +206,16 @@ it('an agent who stops answering: the request goes back to the queue, first in l
   await app.handoffStore.setState(request.id, 'cancelled');
 });
 
+it('an agent who leaves the team: their conversation goes back to the queue', async () => {
+  const { p, request, thread } = await queued();
+  await take(thread, request.id);
+  await p.waitFor((t) => t === fr('handoff.taken', { name: 'Alice' }));
+  await api({ ...teamsBase(TEAM), type: 'conversationUpdate', membersRemoved: [{ id: '29:alice', aadObjectId: 'aad-alice' }], channelData: { eventType: 'teamMemberRemoved', tenant: { id: TENANT }, team: { id: TEAM } } });
+  await p.waitFor((t) => t === fr('handoff.requeued'));
+  expect(await app.handoffStore.get(request.id)).toMatchObject({ state: 'waiting', owner: undefined });
+  await app.handoffStore.setState(request.id, 'cancelled');
+});
+
 it('on close, the person rates the exchange and downloads the transcript', async () => {
   const { p, request, thread } = await queued();
   await take(thread, request.id);
