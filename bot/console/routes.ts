@@ -47,11 +47,15 @@ export function mountConsole(
 ): void {
   const { sessions, store, relay, logger } = deps;
   const signInLimiter = new RateLimiter(5, 10);
-  const fail = (res: Res, status: number, code: string, message: string): void => res.send(status, { error: { code, message } });
+  // Block bodies on purpose: an async restify handler must return nothing, or restify logs
+  // the whole request (a sign-in body included).
+  const fail = (res: Res, status: number, code: string, message: string): void => {
+    res.send(status, { error: { code, message } });
+  };
   const agentOf = (req: Req): SessionAgent | undefined => sessions.verify(/^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]);
   const authed = (fn: (req: Req, res: Res, agent: SessionAgent) => Promise<void>) => async (req: Req, res: Res): Promise<void> => {
     const agent = agentOf(req);
-    if (!agent) return fail(res, 401, 'Unauthorized', 'sign in as an agent');
+    if (!agent) { fail(res, 401, 'Unauthorized', 'sign in as an agent'); return; }
     try {
       await fn(req, res, agent);
     } catch (err) {
@@ -66,11 +70,15 @@ export function mountConsole(
 
   server.post('/api/console/login', async (req: Req, res: Res) => {
     const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (!signInLimiter.take(req.socket.remoteAddress ?? 'unknown')) return fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
+    if (!signInLimiter.take(req.socket.remoteAddress ?? 'unknown')) {
+      fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
+      return;
+    }
     const account = deps.accounts.find((a) => a.username === body.username);
     if (!account || typeof body.password !== 'string' || !verifyPassword(body.password, account.passwordHash)) {
       logger.warn('console sign-in refused', { reason: account ? 'password' : 'unknown account' });
-      return fail(res, 401, 'BadCredentials', 'wrong username or password');
+      fail(res, 401, 'BadCredentials', 'wrong username or password');
+      return;
     }
     const agent = { id: `local:${account.username}`, name: account.name };
     res.send(200, { ...sessions.issue(agent), agent });
@@ -78,8 +86,8 @@ export function mountConsole(
 
   server.post('/api/console/sso', async (req: Req, res: Res) => {
     const token = (req.body as { token?: unknown } | undefined)?.token;
-    if (!deps.entra) return fail(res, 404, 'NotConfigured', 'Teams sign-in is not configured');
-    if (typeof token !== 'string') return fail(res, 400, 'BadArgument', 'token is required');
+    if (!deps.entra) { fail(res, 404, 'NotConfigured', 'Teams sign-in is not configured'); return; }
+    if (typeof token !== 'string') { fail(res, 400, 'BadArgument', 'token is required'); return; }
     try {
       const agent = await deps.entra.validate(token);
       res.send(200, { ...sessions.issue(agent), agent });
@@ -101,18 +109,18 @@ export function mountConsole(
 
   server.get('/api/console/requests/:id', authed(async (req, res) => {
     const r = await store.get(String(req.params.id));
-    if (!r) return fail(res, 404, 'NotFound', 'unknown request');
+    if (!r) { fail(res, 404, 'NotFound', 'unknown request'); return; }
     res.send(200, { request: view(r, deps.knowledge(), deps.now()), transcript: await store.transcript(r.id) });
   }));
 
   const action = (verb: 'take' | 'handback' | 'close') =>
     authed(async (req, res, agent) => {
       const result = await relay.act(String(req.params.id), verb, agent);
-      if (result.ok) return res.send(200, { request: view(result.request, deps.knowledge(), deps.now()) });
-      if (result.reason === 'unknown') return fail(res, 404, 'NotFound', 'unknown request');
-      if (result.reason === 'taken') return fail(res, 409, 'Taken', `Déjà prise en charge par ${result.request?.owner?.name ?? 'un autre agent'}.`);
-      if (result.reason === 'notOwner') return fail(res, 403, 'NotOwner', "Seul l'agent qui a pris la demande peut agir.");
-      return fail(res, 409, 'NotActive', "Cette demande n'est plus en cours.");
+      if (result.ok) { res.send(200, { request: view(result.request, deps.knowledge(), deps.now()) }); return; }
+      if (result.reason === 'unknown') { fail(res, 404, 'NotFound', 'unknown request'); return; }
+      if (result.reason === 'taken') { fail(res, 409, 'Taken', `Déjà prise en charge par ${result.request?.owner?.name ?? 'un autre agent'}.`); return; }
+      if (result.reason === 'notOwner') { fail(res, 403, 'NotOwner', "Seul l'agent qui a pris la demande peut agir."); return; }
+      fail(res, 409, 'NotActive', "Cette demande n'est plus en cours.");
     });
   server.post('/api/console/requests/:id/take', action('take'));
   server.post('/api/console/requests/:id/handback', action('handback'));
@@ -120,11 +128,11 @@ export function mountConsole(
 
   server.post('/api/console/requests/:id/messages', authed(async (req, res, agent) => {
     const text = (req.body as { text?: unknown } | undefined)?.text;
-    if (typeof text !== 'string' || !text.trim() || text.length > 4000) return fail(res, 400, 'BadArgument', 'text must be 1 to 4000 characters');
+    if (typeof text !== 'string' || !text.trim() || text.length > 4000) { fail(res, 400, 'BadArgument', 'text must be 1 to 4000 characters'); return; }
     const refused = await relay.fromConsole(String(req.params.id), { id: agent.id, name: firstName(agent.name) }, text.trim());
-    if (refused === 'unknown') return fail(res, 404, 'NotFound', 'unknown request');
-    if (refused === 'notOwner') return fail(res, 403, 'NotOwner', "Seul l'agent qui a pris la demande peut lui écrire.");
-    if (refused === 'notActive') return fail(res, 409, 'NotActive', "Cette demande n'est plus en cours.");
+    if (refused === 'unknown') { fail(res, 404, 'NotFound', 'unknown request'); return; }
+    if (refused === 'notOwner') { fail(res, 403, 'NotOwner', "Seul l'agent qui a pris la demande peut lui écrire."); return; }
+    if (refused === 'notActive') { fail(res, 409, 'NotActive', "Cette demande n'est plus en cours."); return; }
     res.send(200, { ok: true });
   }));
 }

@@ -146,13 +146,21 @@ export class Relay implements AgentDesk {
         return { ok: false, reason: current.state === 'agent' ? 'taken' : 'notActive', request: current, card: this.card(current) };
       }
       const taken = (await this.store.get(requestId))!;
-      await this.store.appendTranscript(requestId, { from: 'bot', text: `taken by ${name}` });
+      await this.store.appendTranscript(requestId, { from: 'bot', text: this.agentsText('teams.takenBy', { name }) });
       await this.tellPerson(taken, 'handoff.taken', { name });
       return { ok: true, request: taken, card: await this.refreshCard(taken) };
+    }
+    if (request.state === 'message' && verb === 'close') {
+      // A message left while the desk was closed, now handled.
+      await this.store.setState(requestId, 'closed');
+      await this.store.appendTranscript(requestId, { from: 'bot', text: this.agentsText('teams.closedBy', { name }) });
+      const handled = (await this.store.get(requestId))!;
+      return { ok: true, request: handled, card: await this.refreshCard(handled) };
     }
     if (request.state !== 'agent') return { ok: false, reason: 'notActive', request, card: this.card(request) };
     if (request.owner?.id !== agent.id) return { ok: false, reason: 'notOwner', request, card: this.card(request) };
     await this.store.setState(requestId, 'closed');
+    await this.store.appendTranscript(requestId, { from: 'bot', text: this.agentsText(verb === 'close' ? 'teams.closedBy' : 'teams.handedBackBy', { name }) });
     const ended = (await this.store.get(requestId))!;
     await this.tellPerson(ended, verb === 'handback' ? 'handoff.handedBack' : 'handoff.closedByAgent', { name });
     if (verb === 'close') {

@@ -50,7 +50,7 @@ export function mountTranscripts(server: restify.Server, links: TranscriptLinks,
       return;
     }
     const who = { person: 'Vous / You', bot: 'Assistant', agent: request.owner ? `${request.owner.name} (préfecture)` : 'Agent' };
-    const lines = (await store.transcript(id)).filter((l) => !(l.from === 'bot' && l.text.startsWith('taken by'))).map((l) => `[${l.at.slice(0, 16).replace('T', ' ')} UTC] ${who[l.from]}: ${l.text}`);
+    const lines = (await store.transcript(id)).map((l) => `[${l.at.slice(0, 16).replace('T', ' ')} UTC] ${who[l.from]}: ${l.text}`);
     const body = `Préfecture — conversation ${request.createdAt.slice(0, 10)}\n\n${lines.join('\n')}\n`;
     res.setHeader('content-type', 'text/plain; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="conversation-${request.createdAt.slice(0, 10)}.txt"`);

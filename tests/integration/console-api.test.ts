@@ -70,6 +70,14 @@ it('lets an agent take, write, and close; another agent cannot act on it', async
   expect((await call(alice.token, '/requests/nope/take', {})).status).toBe(404);
 });
 
+it('marks a message left while the desk was closed as handled', async () => {
+  const alice = (await login('alice', 'motdepasse-solide')).body;
+  const left = await app.handoffStore.create({ conversationId: 'c-left', channelId: 'directline', reference: {}, lang: 'fr', summary: 'rappelez-moi', state: 'message', contact: 'x@example.org', message: 'rappelez-moi' });
+  expect((await call(alice.token, '/requests')).body.messages.map((m: any) => m.id)).toContain(left.id);
+  expect((await call(alice.token, `/requests/${left.id}/close`, {})).status).toBe(200);
+  expect((await call(alice.token, '/requests')).body.messages.map((m: any) => m.id)).not.toContain(left.id);
+});
+
 describe('Teams single sign-on', () => {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k1' };
