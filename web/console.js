@@ -357,6 +357,8 @@
   }
 
   function signOut() {
+    // The service puts this agent's ongoing conversations back in the queue.
+    if (state.session) api('POST', '/logout', {}).catch(function () { return undefined; });
     state.generation++;
     state.session = undefined;
     writeSession(undefined);

@@ -97,6 +97,12 @@ export function mountConsole(
     }
   });
 
+  server.post('/api/console/logout', authed(async (_req, res, agent) => {
+    // An agent who signs out leaves their ongoing conversations: they go back to the queue.
+    const requeued = await relay.agentLeft(agent.id);
+    res.send(200, { requeued });
+  }));
+
   server.get('/api/console/requests', authed(async (_req, res) => {
     const kb = deps.knowledge();
     const now = deps.now();

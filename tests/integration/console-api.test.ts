@@ -28,22 +28,34 @@ afterAll(async () => {
 
 const json = async (r: Response) => ({ status: r.status, body: (await r.json()) as any });
 const login = (username: string, password: string) => fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }).then(json);
+/** One session per agent for the whole file: sign-ins are rate-limited per address. */
+const sessionsByAgent = new Map<string, any>();
+async function session(username: 'alice' | 'bob'): Promise<any> {
+  if (!sessionsByAgent.has(username)) sessionsByAgent.set(username, (await login(username, username === 'alice' ? 'motdepasse-solide' : 'autre-motdepasse')).body);
+  return sessionsByAgent.get(username);
+}
 const call = (token: string | undefined, path: string, body?: unknown) =>
   fetch(`${base}${path}`, { method: body === undefined ? 'GET' : 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) }).then(json);
 
 it('refuses wrong passwords, unknown accounts and calls without a valid session', async () => {
+  await session('alice');
+  await session('bob');
   expect((await login('alice', 'wrong')).status).toBe(401);
   expect((await login('mallory', 'motdepasse-solide')).status).toBe(401);
   expect((await call(undefined, '/requests')).status).toBe(401);
   expect((await call('forged.token', '/requests')).status).toBe(401);
   expect((await call(undefined, '/requests/x/take', {})).status).toBe(401);
+  // Guessing passwords is slowed down: sign-ins are rate-limited per address.
+  const statuses: number[] = [];
+  for (let i = 0; i < 8; i++) statuses.push((await login('alice', `guess-${i}`)).status);
+  expect(statuses).toContain(429);
 });
 
 it('lets an agent take, write, and close; another agent cannot act on it', async () => {
   const person = new TestConversation(app, stub);
   await person.say('je veux parler à un agent', 1);
-  const alice = (await login('alice', 'motdepasse-solide')).body;
-  const bob = (await login('bob', 'autre-motdepasse')).body;
+  const alice = await session('alice');
+  const bob = await session('bob');
   expect(alice.agent).toEqual({ id: 'local:alice', name: 'Alice Martin' });
   const { body: lists } = await call(alice.token, '/requests');
   const request = lists.waiting.find((r: any) => r.summary.includes('agent'));
@@ -70,8 +82,19 @@ it('lets an agent take, write, and close; another agent cannot act on it', async
   expect((await call(alice.token, '/requests/nope/take', {})).status).toBe(404);
 });
 
+it('an agent who signs out: their ongoing conversations go back to the queue', async () => {
+  const person = new TestConversation(app, stub);
+  await person.say('un conseiller svp', 1);
+  const bob = await session('bob');
+  const request = (await call(bob.token, '/requests')).body.waiting.find((r: any) => r.summary.includes('conseiller'));
+  expect((await call(bob.token, `/requests/${request.id}/take`, {})).status).toBe(200);
+  expect((await call(bob.token, '/logout', {})).body).toEqual({ requeued: 1 });
+  expect((await call(bob.token, '/requests')).body.waiting.map((r: any) => r.id)).toContain(request.id);
+  await app.handoffStore.setState(request.id, 'cancelled');
+});
+
 it('marks a message left while the desk was closed as handled', async () => {
-  const alice = (await login('alice', 'motdepasse-solide')).body;
+  const alice = await session('alice');
   const left = await app.handoffStore.create({ conversationId: 'c-left', channelId: 'directline', reference: {}, lang: 'fr', summary: 'rappelez-moi', state: 'message', contact: 'x@example.org', message: 'rappelez-moi' });
   expect((await call(alice.token, '/requests')).body.messages.map((m: any) => m.id)).toContain(left.id);
   expect((await call(alice.token, `/requests/${left.id}/close`, {})).status).toBe(200);
