@@ -1,8 +1,7 @@
 /**
  * The Direct Line channel's conversations and activities in SQLite (the embedded default).
  */
-import type { Database as Db } from 'better-sqlite3';
-import { openSqlite } from './sqlite';
+import { SqliteStore } from './sqlite';
 import { ChannelConversation, DirectLineStore, StoredActivity } from './directline-store';
 import { StorageError } from './port';
 
@@ -14,11 +13,10 @@ interface ConversationRow {
 }
 
 /** {@link DirectLineStore} on an SQLite file. */
-export class SqliteDirectLineStore implements DirectLineStore {
-  private db: Db | undefined;
+export class SqliteDirectLineStore extends SqliteStore implements DirectLineStore {
 
-  constructor(readonly file: string) {
-    this.db = openSqlite(file, `
+  constructor(file: string) {
+    super(file, `
       CREATE TABLE IF NOT EXISTS dl_conversations (
         id TEXT PRIMARY KEY,
         user_id TEXT NOT NULL,
@@ -37,10 +35,6 @@ export class SqliteDirectLineStore implements DirectLineStore {
     `);
   }
 
-  private open(): Db {
-    if (!this.db) throw new StorageError('STORAGE_UNAVAILABLE', `Direct Line store ${this.file} is closed`);
-    return this.db;
-  }
 
   private static toConversation(r: ConversationRow): ChannelConversation {
     return { id: r.id, userId: r.user_id, createdAt: r.created_at, started: r.started === 1 };
@@ -88,17 +82,5 @@ export class SqliteDirectLineStore implements DirectLineStore {
     return rows.map((r) => ({ seq: r.seq, activity: JSON.parse(r.json) as StoredActivity['activity'] }));
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      this.open().prepare('SELECT 1').get();
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
-  async close(): Promise<void> {
-    this.db?.close();
-    this.db = undefined;
-  }
 }

@@ -2,8 +2,7 @@
  * Handoff requests and transcripts in SQLite (the embedded default). Taking a request is a
  * single conditional update, so two agents clicking at once give one owner.
  */
-import type { Database as Db } from 'better-sqlite3';
-import { openSqlite } from './sqlite';
+import { SqliteStore } from './sqlite';
 import { randomUUID } from 'crypto';
 import { HandoffRequest, HandoffState, HandoffStore, TranscriptLine } from './handoff-store';
 import { StorageError } from './port';
@@ -50,12 +49,11 @@ const toRequest = (r: Row): HandoffRequest => ({
 });
 
 /** {@link HandoffStore} on an SQLite file. */
-export class SqliteHandoffStore implements HandoffStore {
-  private db: Db | undefined;
+export class SqliteHandoffStore extends SqliteStore implements HandoffStore {
 
   /** `now` dates the requests and transcripts (injected by tests that move the clock). */
-  constructor(readonly file: string, private readonly now: () => Date = () => new Date()) {
-    this.db = openSqlite(file, `
+  constructor(file: string, private readonly now: () => Date = () => new Date()) {
+    super(file, `
       CREATE TABLE IF NOT EXISTS handoff_requests (
         id TEXT PRIMARY KEY, conversation_id TEXT NOT NULL, channel_id TEXT NOT NULL, reference TEXT NOT NULL,
         lang TEXT NOT NULL, topic TEXT, summary TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -73,10 +71,6 @@ export class SqliteHandoffStore implements HandoffStore {
     `);
   }
 
-  private open(): Db {
-    if (!this.db) throw new StorageError('STORAGE_UNAVAILABLE', `handoff store ${this.file} is closed`);
-    return this.db;
-  }
 
   async create(r: Omit<HandoffRequest, 'id' | 'createdAt'>): Promise<HandoffRequest> {
     const request: HandoffRequest = { ...r, id: randomUUID(), createdAt: this.now().toISOString() };
@@ -178,8 +172,4 @@ export class SqliteHandoffStore implements HandoffStore {
       .map((r) => (Date.parse(r.taken_at) - Date.parse(r.created_at)) / 1000);
   }
 
-  async close(): Promise<void> {
-    this.db?.close();
-    this.db = undefined;
-  }
 }

@@ -3,8 +3,7 @@
  * needs no server. Writes follow botbuilder's optimistic concurrency: a change carrying an
  * eTag other than `*` is refused when the stored item has moved on.
  */
-import type { Database as Db } from 'better-sqlite3';
-import { openSqlite } from './sqlite';
+import { SqliteStore } from './sqlite';
 import { randomUUID } from 'crypto';
 import { StoreItems } from 'botbuilder';
 import { StateStore, StorageError } from './port';
@@ -16,12 +15,11 @@ interface Row {
 }
 
 /** botbuilder `Storage` on SQLite (better-sqlite3, WAL mode). */
-export class SqliteStateStore implements StateStore {
-  private db: Db | undefined;
+export class SqliteStateStore extends SqliteStore implements StateStore {
 
   /** Opens (and creates when needed) the database file. */
-  constructor(readonly file: string) {
-    this.db = openSqlite(file, `CREATE TABLE IF NOT EXISTS bot_state (
+  constructor(file: string) {
+    super(file, `CREATE TABLE IF NOT EXISTS bot_state (
       key TEXT PRIMARY KEY,
       etag TEXT NOT NULL,
       data TEXT NOT NULL,
@@ -29,10 +27,6 @@ export class SqliteStateStore implements StateStore {
     )`);
   }
 
-  private open(): Db {
-    if (!this.db) throw new StorageError('STORAGE_UNAVAILABLE', `state store ${this.file} is closed`);
-    return this.db;
-  }
 
   async read(keys: string[]): Promise<StoreItems> {
     const db = this.open();
@@ -77,17 +71,5 @@ export class SqliteStateStore implements StateStore {
     db.prepare(`DELETE FROM bot_state WHERE key IN (${keys.map(() => '?').join(',')})`).run(...keys);
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      this.open().prepare('SELECT 1').get();
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
-  async close(): Promise<void> {
-    this.db?.close();
-    this.db = undefined;
-  }
 }

@@ -12,17 +12,15 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { hashPassword } from '../../bot/console/accounts';
 import { projectRoot } from '../../knowledge/paths';
 import { startTestApp, tempDir } from '../helpers/bot-harness';
+import { ARTIFACTS, e2eSuite, launchChromium, plain } from '../helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
 const ROOT = projectRoot(__dirname);
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const TIMEOUT = 60_000;
 /** The console polls every 3 s: anything it should show is there well within this. */
 const SHOWN = 12_000;
@@ -32,15 +30,8 @@ const fr = translator('fr');
 // Monday 23 November 2026, 10:00 in Paris: the agents' desk is open.
 const NOW = () => new Date('2026-11-23T09:00:00Z');
 
-/** Text as the page shows it, made comparable: typographic apostrophes and spaces. */
-function plain(text: string): string {
-  return text.replace(/[\u2019\u2018]/g, "'").replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
-}
 
-const suite = hasChromium ? describe : describe.skip;
-const skipReason = `no Chromium executable at ${CHROMIUM} (install Debian's chromium package or set CHROMIUM_PATH)`;
-const title = hasChromium ? 'the agents\' console, end to end (Chromium)' : `the agents' console, end to end — SKIPPED: ${skipReason}`;
-if (!hasChromium) console.warn(`tests/e2e/console.e2e.test.ts skipped: ${skipReason}`);
+const { suite, title } = e2eSuite('the agents\' console, end to end (Chromium)', 'tests/e2e/console.e2e.test.ts');
 
 suite(title, () => {
   jest.setTimeout(TIMEOUT);
@@ -137,10 +128,7 @@ suite(title, () => {
       NOW,
     );
     base = `http://127.0.0.1:${app.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'fr-FR' });
     page = await context.newPage();
     page.on('request', (req) => {

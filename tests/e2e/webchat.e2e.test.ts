@@ -10,16 +10,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { projectRoot } from '../../knowledge/paths';
 import { startTestApp, tempDir } from '../helpers/bot-harness';
+import { ARTIFACTS, e2eSuite, launchChromium, plain } from '../helpers/browser';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = fs.existsSync(CHROMIUM);
 const ROOT = projectRoot(__dirname);
-const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const TIMEOUT = 60_000;
 
 const SEND_BOX = '[data-id="webchat-sendbox-input"]';
@@ -35,15 +33,8 @@ function entryTitles(file: string): { fr: string; en: string } {
   return { fr: doc.text.fr.title, en: doc.text.en?.title };
 }
 
-/** Text as Web Chat shows it, made comparable: typographic apostrophes and spaces. */
-function plain(text: string): string {
-  return text.replace(/[\u2019\u2018]/g, "'").replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
-}
 
-const suite = hasChromium ? describe : describe.skip;
-const skipReason = `no Chromium executable at ${CHROMIUM} (install Debian's chromium package or set CHROMIUM_PATH)`;
-const title = hasChromium ? 'the website page with Web Chat, end to end (Chromium)' : `the website page with Web Chat, end to end — SKIPPED: ${skipReason}`;
-if (!hasChromium) console.warn(`tests/e2e/webchat.e2e.test.ts skipped: ${skipReason}`);
+const { suite, title } = e2eSuite('the website page with Web Chat, end to end (Chromium)', 'tests/e2e/webchat.e2e.test.ts');
 
 suite(title, () => {
   jest.setTimeout(TIMEOUT);
@@ -105,10 +96,7 @@ suite(title, () => {
     data = tempDir('e2e-');
     app = await startTestApp(data.dir);
     base = `http://127.0.0.1:${app.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
     page = await context.newPage();
     page.on('request', (req) => {

@@ -1,0 +1,34 @@
+/**
+ * What the end-to-end suites share: Debian's Chromium driven by playwright-core (never a
+ * downloaded browser), the artifacts folder, and the rule that skips a suite, saying why,
+ * when Chromium is not installed.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { chromium, Browser } from 'playwright-core';
+import { projectRoot } from '../../knowledge/paths';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = fs.existsSync(CHROMIUM);
+export const ARTIFACTS = path.join(projectRoot(__dirname), 'test-artifacts');
+
+/** `describe`, or `describe.skip` with the reason in the title when Chromium is missing. */
+export function e2eSuite(title: string, file: string): { suite: jest.Describe; title: string } {
+  if (hasChromium) return { suite: describe, title };
+  const reason = `no Chromium executable at ${CHROMIUM} (install Debian's chromium package or set CHROMIUM_PATH)`;
+  console.warn(`${file} skipped: ${reason}`);
+  return { suite: describe.skip, title: `${title} — SKIPPED: ${reason}` };
+}
+
+/** Starts Chromium headless with the flags this closed network needs. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** Text as a page shows it, made comparable: typographic apostrophes and spaces. */
+export function plain(text: string): string {
+  return text.replace(/[\u2019\u2018]/g, "'").replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+}
