@@ -227,6 +227,28 @@ describe('bad requests', () => {
     }
   });
 
+  it('a person who floods messages gets 429 with a clear message, and the service goes on', async () => {
+    const limited = tempDir('dl-flood-');
+    const small = await startTestApp(limited.dir, { ACTIVITY_RATE_PER_MINUTE: '6' });
+    try {
+      const url = `http://127.0.0.1:${small.port}`;
+      const { token, conversationId } = (await (await fetch(`${url}/api/directline/token`, { method: 'POST' })).json()) as { token: string; conversationId: string };
+      await fetch(`${url}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+      const results: Array<{ status: number; body: any }> = [];
+      for (let i = 0; i < 10; i++) {
+        const r = await fetch(`${url}/v3/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'message', text: `message ${i}` }) });
+        results.push({ status: r.status, body: await r.json() });
+      }
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused.length).toBeGreaterThan(0);
+      expect(refused[0]!.body.error.message).toMatch(/too many messages/);
+      expect((await fetch(`${url}/api/health`)).status).toBe(200);
+    } finally {
+      await small.close();
+      limited.cleanup();
+    }
+  });
+
   it('survives thousands of polls, delivering nothing to the wrong conversation', async () => {
     const a = await newToken();
     const b = await newToken();
