@@ -97,6 +97,7 @@ export async function startApp(
   });
   const dialog = new OrientationDialog({
     handoffDialogId: HandoffDialog.id,
+    now: options.now,
     knowledge,
     language: state.language,
     translate: translator,

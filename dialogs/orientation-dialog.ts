@@ -37,6 +37,8 @@ interface OrientationState {
   /** The last entry answered and the last question searched, for a handoff's topic and summary. */
   lastTopic?: string;
   lastQuestion?: string;
+  /** The commune the person named, kept for the conversation (it tells their site). */
+  commune?: RankOutcome['commune'];
   /** The channel's locale on the previous message: a change means the person switched language. */
   lastLocale?: string;
 }
@@ -53,6 +55,8 @@ export interface OrientationDeps {
   onDecision?: DecisionObserver;
   /** The id of the dialog that hands the conversation to an agent. */
   handoffDialogId: string;
+  /** The clock (opening hours); injected by tests. */
+  now?: () => Date;
 }
 
 const YES = new Set(['oui', 'yes', 'si', 'sim', 'ouais', 'yep', 'ok', 'd accord', 'merci oui', 'oui merci', 'نعم']);
@@ -130,7 +134,7 @@ export class OrientationDialog extends Dialog {
         return Dialog.EndOfTurn;
       }
       if (chosen) {
-        await this.answer(context, kb, chosen, stored ?? 'fr', state);
+        await this.answer(context, kb, chosen, stored ?? 'fr', state, state.commune);
         return Dialog.EndOfTurn;
       }
     }
@@ -154,11 +158,12 @@ export class OrientationDialog extends Dialog {
     this.deps.onDecision?.(context, outcome);
     const t = this.deps.translate(lang);
 
+    if (outcome.commune) state.commune = outcome.commune;
     if (outcome.decision !== 'fallback') state.fallbacks = 0;
     if (outcome.decision !== 'handoff') state.lastQuestion = text.slice(0, 500);
     switch (outcome.decision) {
       case 'answer':
-        await this.answer(context, kb, outcome.results[0]?.id as string, lang, state);
+        await this.answer(context, kb, outcome.results[0]?.id as string, lang, state, state.commune);
         break;
       case 'clarify': {
         const ids = outcome.results.slice(0, 3).map((r) => r.id).filter((id) => kb.byId.has(id));
@@ -212,7 +217,7 @@ export class OrientationDialog extends Dialog {
     return none.includes(said) ? 'none' : undefined;
   }
 
-  private async answer(context: TurnContext, kb: KnowledgeBase, id: string, lang: string, state: OrientationState): Promise<void> {
+  private async answer(context: TurnContext, kb: KnowledgeBase, id: string, lang: string, state: OrientationState, commune?: RankOutcome['commune']): Promise<void> {
     const entry = kb.byId.get(id);
     const t = this.deps.translate(lang);
     if (!entry) {
@@ -220,7 +225,7 @@ export class OrientationDialog extends Dialog {
       return;
     }
     state.lastTopic = id;
-    await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t)));
+    await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune, now: this.deps.now?.() })));
     await context.sendActivity(MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')], t('feedback.question')));
     state.pending = { kind: 'feedback', id };
   }

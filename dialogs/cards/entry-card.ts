@@ -6,7 +6,8 @@ import { Attachment, CardFactory } from 'botbuilder';
 import type { TFunction } from 'i18next';
 import type { KnowledgeBase } from '../../knowledge/load';
 import type { Entry, EntryText, LocalisedText, Service } from '../../knowledge/schema';
-import { directoryContact, localised } from '../../knowledge/directory';
+import { directoryContact, localised, siteOf } from '../../knowledge/directory';
+import { isOpen, nextOpening, PARIS } from '../../knowledge/opening-hours';
 
 type CardElement = Record<string, unknown>;
 
@@ -35,20 +36,48 @@ function serviceLabel(kb: KnowledgeBase, s: Service, lang: string): string {
 }
 
 /** Where to go: the first directory service involved, with what to check about it. */
-function where(kb: KnowledgeBase, entry: Entry, lang: string): { contact: string; note?: string } | undefined {
+function where(kb: KnowledgeBase, entry: Entry, lang: string): { contact: string; note?: string; service?: Service } | undefined {
   const ids = [entry.handler.service, ...entry.channels.filter((c) => c.type === 'counter' || c.type === 'appointment').map((c) => c.service)];
   for (const id of ids) {
     const service = id ? kb.services.get(id) : undefined;
     const contact = id ? directoryContact(kb, id, lang) : undefined;
     if (!service || !contact) continue;
     const note = service.note ?? (service.site ? kb.services.get(service.site)?.note : undefined);
-    return { contact, note: note ? localised(note, lang) : undefined };
+    return { contact, note: note ? localised(note, lang) : undefined, service };
   }
   return undefined;
 }
 
+/** Where the person is and when it is: the commune named, the current time. */
+export interface CardContext {
+  commune?: { name: string; arrondissement: string };
+  now?: Date;
+}
+
+/** Whether a site is open now, or when it opens, in words. */
+function openingStatus(site: Service, lang: string, t: TFunction, now: Date): string | undefined {
+  if (!site.hours) return undefined;
+  if (isOpen(site.hours, now)) return t('card.openNow');
+  const next = nextOpening(site.hours, now);
+  if (!next) return undefined;
+  const when = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: PARIS }).format(next);
+  return t('card.closedNow', { when });
+}
+
+/**
+ * The site serving the person's commune, for entries handled at a desk of the préfecture
+ * (not for online procedures or other administrations).
+ */
+function communeSite(kb: KnowledgeBase, entry: Entry, commune: CardContext['commune']): Service | undefined {
+  if (!commune) return undefined;
+  const atDesk = Boolean(entry.handler.service) || entry.channels.some((c) => (c.type === 'counter' || c.type === 'appointment') && c.service);
+  if (!atDesk) return undefined;
+  return [...kb.services.values()].find((s) => s.kind === 'site' && s.arrondissements.includes(commune.arrondissement));
+}
+
 /** Builds the Adaptive Card answering with one entry, in the person's language. */
-export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFunction): Attachment {
+export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFunction, where_: CardContext = {}): Attachment {
+  const now = where_.now ?? new Date();
   const text = entryText(entry, lang);
   const body: CardElement[] = [textBlock(text.title, { size: 'Large', weight: 'Bolder' }), textBlock(text.summary)];
   if (!(entry.text as Record<string, unknown>)[lang]) body.push(textBlock(t('card.untranslated'), { isSubtle: true, size: 'Small' }));
@@ -57,7 +86,17 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
   const how = [...new Set(entry.channels.map((c) => t(`channel.${c.type}`)))].join(', ');
   facts.push({ title: t('card.how'), value: how });
   const place = where(kb, entry, lang);
-  if (place) facts.push({ title: t('card.where'), value: place.contact });
+  const mine = communeSite(kb, entry, where_.commune);
+  if (mine && where_.commune) {
+    facts.push({ title: t('card.yourSite', { commune: where_.commune.name }), value: directoryContact(kb, mine.id, lang) ?? localised(mine.name, lang) });
+    const status = openingStatus(mine, lang, t, now);
+    if (status) facts.push({ title: t('card.hours'), value: status });
+  } else if (place) {
+    facts.push({ title: t('card.where'), value: place.contact });
+    const site = place.service ? siteOf(kb, place.service) : undefined;
+    const status = site && openingStatus(site, lang, t, now);
+    if (status) facts.push({ title: t('card.hours'), value: status });
+  }
   if (text.delays) facts.push({ title: t('card.delays'), value: text.delays });
   body.push({ type: 'FactSet', facts });
   if (place?.note) body.push(textBlock(place.note, { isSubtle: true, size: 'Small' }));
