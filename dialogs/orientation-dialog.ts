@@ -11,7 +11,7 @@ import type { KnowledgeBase } from '../knowledge/load';
 import type { KnowledgeSource, RankOutcome } from '../knowledge/search/types';
 import { directoryContact, mainSite } from '../knowledge/directory';
 import { normalise } from '../knowledge/normalise';
-import { entryCard, entryText } from './cards/entry-card';
+import { entryCard, entrySection, entryText } from './cards/entry-card';
 import type { HandoffOptions } from './handoff-dialog';
 import { checkInput } from './input-check';
 
@@ -150,6 +150,15 @@ export class OrientationDialog extends Dialog {
         await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], t('fallback.contact', { contact: this.contact(kb, stored ?? 'fr') })));
         return Dialog.EndOfTurn;
       }
+    }
+
+    // A follow-up about the topic just answered is answered from that entry.
+    const current = state.lastTopic ? kb.byId.get(state.lastTopic) : undefined;
+    const follow = current ? search.followUp(text) : undefined;
+    if (current && follow) {
+      const lang = stored ?? uiLocale(context);
+      await context.sendActivity(entrySection(kb, current, follow, lang, this.deps.translate(lang), { commune: state.commune, now: this.deps.now?.() }));
+      return Dialog.EndOfTurn;
     }
 
     const outcome = search.rank(text, stored ?? context.activity.locale);

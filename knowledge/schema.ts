@@ -272,6 +272,18 @@ export const intentsSchema = z
       .strict(),
     /** Words of someone confessing or fearing a mistake: they favour the common-error entries. */
     mistake: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+    /**
+     * Follow-up questions about the current topic ("et quels papiers ?"), by the part of the
+     * entry they ask for.
+     */
+    followUps: z
+      .object({
+        prepare: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        delays: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        where: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        steps: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+      })
+      .strict(),
     smalltalk: z.object({
       greeting: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
       thanks: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),

@@ -145,3 +145,34 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
     actions,
   });
 }
+
+/**
+ * One part of an entry, as a short message answering a follow-up question ("et quels
+ * papiers ?", "where do I go?") about the topic just answered.
+ */
+export function entrySection(kb: KnowledgeBase, entry: Entry, kind: 'prepare' | 'delays' | 'where' | 'steps', lang: string, t: TFunction, ctx: CardContext = {}): string {
+  const text = entryText(entry, lang);
+  const notSaid = t('card.notSaid', { url: entry.sources[0]?.url ?? '' });
+  const list = (items: string[], numbered: boolean): string => items.map((i, n) => (numbered ? `${n + 1}. ${i}` : `- ${i}`)).join('\n');
+  switch (kind) {
+    case 'prepare':
+      return text.prepare.length ? `**${t('card.prepare')}** (${text.title})\n\n${list(text.prepare, false)}` : notSaid;
+    case 'steps':
+      return text.steps.length ? `**${t(entry.kind === 'error' ? 'card.fix' : 'card.steps')}** (${text.title})\n\n${list(text.steps, true)}` : notSaid;
+    case 'delays':
+      return text.delays ? `**${t('card.delays')}** (${text.title})\n\n${text.delays}` : notSaid;
+    case 'where':
+    default: {
+      const now = ctx.now ?? new Date();
+      const mine = communeSite(kb, entry, ctx.commune);
+      const place = mine ? { contact: directoryContact(kb, mine.id, lang) ?? '', site: mine } : (() => {
+        const p = where(kb, entry, lang);
+        return p ? { contact: p.contact, site: p.service ? siteOf(kb, p.service) : undefined } : undefined;
+      })();
+      const online = entry.channels.find((c) => c.type === 'online')?.url;
+      if (!place) return online ? `**${t('card.how')}** : ${t('channel.online')} — ${online}` : notSaid;
+      const status = place.site ? openingStatus(place.site, lang, t, now) : undefined;
+      return [`**${t('card.where')}** (${text.title})`, place.contact, status, online ? `${t('channel.online')} : ${online}` : undefined].filter(Boolean).join('\n\n');
+    }
+  }
+}

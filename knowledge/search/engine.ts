@@ -6,7 +6,7 @@ import { detectLanguage } from '../language';
 import { StemLanguage } from '../normalise';
 import { DecisionConfig } from '../decision-config';
 import { buildIndex, InvertedIndex } from './inverted-index';
-import { IntentMatcher } from './intents';
+import { FollowUpKind, IntentMatcher } from './intents';
 import { CommuneFinder } from './communes';
 import { RankingOptions, Retriever, Scored } from './retrieve';
 import { Decision, KnowledgeSource, RankedResult, RankOutcome } from './types';
@@ -80,6 +80,11 @@ export class KnowledgeSearch implements KnowledgeSource {
       .sort((a, b) => b.score - a.score || a.entry - b.entry)
       .slice(0, MAX_RESULTS)
       .map((s) => ({ id: this.index.ids[s.entry] as string, score: Math.round(s.score * 1000) / 1000 }));
+  }
+
+  /** The part of the current topic a follow-up message asks for, if it is one. */
+  followUp(text: string): FollowUpKind | undefined {
+    return this.intents.followUpKind(text.slice(0, MAX_QUERY_CHARS));
   }
 
   rank(text: string, locale?: string): RankOutcome {

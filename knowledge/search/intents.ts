@@ -6,6 +6,9 @@ import { Intents } from '../schema';
 import { isStopword, stem, tokens } from '../normalise';
 import { SmalltalkKind } from './types';
 
+/** The part of the current entry a follow-up question asks for. */
+export type FollowUpKind = 'prepare' | 'delays' | 'where' | 'steps';
+
 type PhraseTokens = string[];
 
 /** True when two words are equal or one edit apart (for words of five letters or more). */
@@ -61,6 +64,7 @@ export class IntentMatcher {
   private readonly asks: PhraseTokens[];
   private readonly qualifiers: PhraseTokens[];
   private readonly mistakeStems: ReadonlySet<string>;
+  private readonly followUps: Array<{ kind: FollowUpKind; phrases: PhraseTokens[] }>;
 
   constructor(intents: Intents) {
     this.handoff = compile(intents.handoff);
@@ -72,6 +76,7 @@ export class IntentMatcher {
       for (const word of list ?? []) for (const t of tokens(word)) for (const l of ['fr', 'en'] as const) cues.add(stem(t, l));
     }
     this.mistakeStems = cues;
+    this.followUps = (['prepare', 'delays', 'where', 'steps'] as const).map((kind) => ({ kind, phrases: compile(intents.followUps[kind]) }));
     this.smalltalk = (['greeting', 'thanks', 'goodbye'] as const).map((kind) => ({ kind, phrases: compile(intents.smalltalk[kind]) }));
   }
 
@@ -100,6 +105,29 @@ export class IntentMatcher {
     consume(this.qualifiers);
     const rest = words.filter((w, i) => !consumed[i] && !isStopword(w) && w.length > 1);
     return asks ? rest.length <= 2 : rest.length === 0;
+  }
+
+  /**
+   * The part of the current topic a message asks for, when it is nothing but a follow-up
+   * ("et quels papiers ?", "where do I go?"); undefined for a new question.
+   */
+  followUpKind(text: string): FollowUpKind | undefined {
+    const words = tokens(text);
+    if (words.length === 0) return undefined;
+    const consumed = new Array<boolean>(words.length).fill(false);
+    let found: FollowUpKind | undefined;
+    for (const { kind, phrases } of this.followUps) {
+      for (const p of phrases) {
+        for (const at of occurrences(words, p)) {
+          if (consumed.slice(at, at + p.length).some(Boolean)) continue;
+          for (let k = 0; k < p.length; k++) consumed[at + k] = true;
+          found ??= kind;
+        }
+      }
+    }
+    if (!found) return undefined;
+    const rest = words.filter((w, i) => !consumed[i] && !isStopword(w) && w.length > 1);
+    return rest.length === 0 ? found : undefined;
   }
 
   /** True when the message confesses or fears a mistake ("oublié", "amende", "trompé"). */

@@ -33,4 +33,6 @@ export interface RankOutcome {
 export interface KnowledgeSource {
   /** Ranks the entries for a message and decides what to do with it. */
   rank(text: string, locale?: string): RankOutcome;
+  /** The part of the current topic a follow-up message asks for ("et quels papiers ?"). */
+  followUp(text: string): 'prepare' | 'delays' | 'where' | 'steps' | undefined;
 }
