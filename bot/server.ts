@@ -39,7 +39,7 @@ import { mountConsole } from './console/routes';
 import { Sessions } from './console/sessions';
 import { EntraValidator } from './console/entra';
 import { HandoffDialog } from '../dialogs/handoff-dialog';
-import { directoryContact, mainSite } from '../knowledge/directory';
+import { mainContact, mainSite } from '../knowledge/directory';
 import { Activity } from 'botbuilder';
 
 /** A running service. */
@@ -90,11 +90,7 @@ export async function startApp(
   const handoffWatch = new HandoffWatch(handoffStore, relay, config.handoff, logger, options.now);
   const teams = new TeamsHandler(relay, agentsChannel, config.teams, translator('fr'), logger);
   const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, relay, options.now);
-  const handoffDialog = new HandoffDialog(handoff, translator, (lang) => {
-    const { kb } = knowledge.current();
-    const s = mainSite(kb);
-    return (s && directoryContact(kb, s.id, lang)) ?? '';
-  });
+  const handoffDialog = new HandoffDialog(handoff, translator, (lang) => mainContact(knowledge.current().kb, lang));
   const dialog = new OrientationDialog({
     handoffDialogId: HandoffDialog.id,
     now: options.now,

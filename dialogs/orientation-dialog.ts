@@ -9,7 +9,7 @@ import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import type { TFunction } from 'i18next';
 import type { KnowledgeBase } from '../knowledge/load';
 import type { KnowledgeSource, RankOutcome } from '../knowledge/search/types';
-import { directoryContact, mainSite } from '../knowledge/directory';
+import { mainContact } from '../knowledge/directory';
 import { normalise } from '../knowledge/normalise';
 import { entryCard, entrySection, entryText } from './cards/entry-card';
 import type { HandoffOptions } from './handoff-dialog';
@@ -147,7 +147,7 @@ export class OrientationDialog extends Dialog {
       }
       if (NO.has(said) || said === normalise(t('feedback.no'))) {
         await context.sendActivity(t('feedback.sorry'));
-        await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], t('fallback.contact', { contact: this.contact(kb, stored ?? 'fr') })));
+        await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], t('fallback.contact', { contact: mainContact(kb, stored ?? 'fr') })));
         return Dialog.EndOfTurn;
       }
     }
@@ -191,7 +191,7 @@ export class OrientationDialog extends Dialog {
       default: {
         state.fallbacks = (state.fallbacks ?? 0) + 1;
         await context.sendActivity(t('fallback.text'));
-        const contact = t('fallback.contact', { contact: this.contact(kb, lang) });
+        const contact = t('fallback.contact', { contact: mainContact(kb, lang) });
         // From the second fallback in a row, a human is offered, not forced.
         await context.sendActivity(state.fallbacks >= 2 ? MessageFactory.suggestedActions([t('handoff.offer')], contact) : contact);
         break;
@@ -204,11 +204,6 @@ export class OrientationDialog extends Dialog {
   private firstLanguage(outcome: RankOutcome, locale: string | undefined): string {
     if (outcome.langConfident) return outcome.lang;
     return (locale ?? outcome.lang).slice(0, 2).toLowerCase();
-  }
-
-  private contact(kb: KnowledgeBase, lang: string): string {
-    const site = mainSite(kb);
-    return (site && directoryContact(kb, site.id, lang)) ?? '';
   }
 
   /** The id chosen among offered ones: by title, by number, or "none of these". */

@@ -4,7 +4,6 @@
  */
 import type { KnowledgeBase } from './load';
 import type { LocalisedText, Service } from './schema';
-import { normalise } from './normalise';
 
 /** A localised text in a language, falling back to French. */
 export function localised(text: LocalisedText, lang: string): string {
@@ -40,10 +39,13 @@ export function directoryContact(kb: KnowledgeBase, serviceId: string, lang: str
   return parts.join(' · ');
 }
 
-/** The site serving a commune, by name or INSEE code or postcode, or undefined. */
-export function siteForCommune(kb: KnowledgeBase, commune: string): Service | undefined {
-  const q = normalise(commune);
-  const found = kb.communes.communes.find((c) => normalise(c.name) === q || c.code === q || c.postcodes.includes(q));
-  if (!found) return undefined;
-  return [...kb.services.values()].find((s) => s.kind === 'site' && s.arrondissements.includes(found.arrondissement));
+/** The site serving an arrondissement (INSEE code), from the sites' `arrondissements`. */
+export function siteForArrondissement(kb: KnowledgeBase, arrondissement: string): Service | undefined {
+  return [...kb.services.values()].find((s) => s.kind === 'site' && s.arrondissements.includes(arrondissement));
+}
+
+/** How to reach the préfecture's main site, in one line (empty when the directory has no site). */
+export function mainContact(kb: KnowledgeBase, lang: string): string {
+  const site = mainSite(kb);
+  return (site && directoryContact(kb, site.id, lang)) ?? '';
 }

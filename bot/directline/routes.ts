@@ -147,7 +147,7 @@ export function mountDirectLine(
     const id = conversationParam(req);
     authorise(req, id);
     if (!(await channel.exists(id))) throw new ChannelError(404, 'NotFound', 'unknown conversation');
-    if (!activityLimiter.take(`poll:${id}`) && !activityLimiter.take(`poll2:${id}`)) throw new ChannelError(429, 'TooManyRequests', 'too many requests for this conversation; slow down');
+    if (!activityLimiter.take(`poll:${id}`)) throw new ChannelError(429, 'TooManyRequests', 'too many requests for this conversation; slow down');
     res.send(200, await channel.activitiesAfter(id, watermarkOf(req)));
   }));
 

@@ -129,12 +129,6 @@ export class Relay implements AgentDesk {
     return card;
   }
 
-  private async tellPerson(request: HandoffRequest, key: string, vars: Record<string, unknown>): Promise<void> {
-    await this.proactive.send(request.reference, this.translate(request.lang)(key, vars)).catch((err: unknown) =>
-      this.logger.error('could not write to the person', { err, request: request.id, conversation: pseudonym(request.conversationId) }),
-    );
-  }
-
   /** An agent takes, hands back or closes a request (card button or command). */
   async act(requestId: string, verb: 'take' | 'handback' | 'close', agent: Agent): Promise<ActionResult> {
     const request = await this.store.get(requestId);
@@ -147,7 +141,7 @@ export class Relay implements AgentDesk {
       }
       const taken = (await this.store.get(requestId))!;
       await this.store.appendTranscript(requestId, { from: 'bot', text: this.agentsText('teams.takenBy', { name }) });
-      await this.tellPerson(taken, 'handoff.taken', { name });
+      await this.notifyPerson(taken, 'handoff.taken', { name });
       return { ok: true, request: taken, card: await this.refreshCard(taken) };
     }
     if (request.state === 'message' && verb === 'close') {
@@ -162,7 +156,7 @@ export class Relay implements AgentDesk {
     await this.store.setState(requestId, 'closed');
     await this.store.appendTranscript(requestId, { from: 'bot', text: this.agentsText(verb === 'close' ? 'teams.closedBy' : 'teams.handedBackBy', { name }) });
     const ended = (await this.store.get(requestId))!;
-    await this.tellPerson(ended, verb === 'handback' ? 'handoff.handedBack' : 'handoff.closedByAgent', { name });
+    await this.notifyPerson(ended, verb === 'handback' ? 'handoff.handedBack' : 'handoff.closedByAgent', { name });
     if (verb === 'close') {
       // The person may rate the exchange (1 to 5) and keep the transcript.
       const t = this.translate(ended.lang);
@@ -221,7 +215,7 @@ export class Relay implements AgentDesk {
     if (request.state !== 'agent') return 'notActive';
     if (request.owner?.id !== agent.id) return 'notOwner';
     await this.store.appendTranscript(request.id, { from: 'agent', text });
-    await this.tellPerson(request, 'handoff.agentSays', { name: request.owner.name, text });
+    await this.notifyPerson(request, 'handoff.agentSays', { name: request.owner.name, text });
     return undefined;
   }
 }

@@ -6,7 +6,7 @@ import { Attachment, CardFactory } from 'botbuilder';
 import type { TFunction } from 'i18next';
 import type { KnowledgeBase } from '../../knowledge/load';
 import type { Entry, EntryText, LocalisedText, Service } from '../../knowledge/schema';
-import { directoryContact, localised, siteOf } from '../../knowledge/directory';
+import { directoryContact, localised, siteForArrondissement, siteOf } from '../../knowledge/directory';
 import { isOpen, nextOpening, PARIS } from '../../knowledge/opening-hours';
 
 type CardElement = Record<string, unknown>;
@@ -72,7 +72,7 @@ function communeSite(kb: KnowledgeBase, entry: Entry, commune: CardContext['comm
   if (!commune) return undefined;
   const atDesk = Boolean(entry.handler.service) || entry.channels.some((c) => (c.type === 'counter' || c.type === 'appointment') && c.service);
   if (!atDesk) return undefined;
-  return [...kb.services.values()].find((s) => s.kind === 'site' && s.arrondissements.includes(commune.arrondissement));
+  return siteForArrondissement(kb, commune.arrondissement);
 }
 
 /** Builds the Adaptive Card answering with one entry, in the person's language. */

@@ -64,11 +64,11 @@ export class KnowledgeSearch implements KnowledgeSource {
   }
 
   /**
-   * Ranked entries for a message, without the decision. A message that confesses or fears a
-   * mistake favours the common-error entries; one that does not favours the procedures.
+   * Ranked entries for a message whose commune words are taken out (`rest` is what remains).
+   * A message that confesses or fears a mistake favours the common-error entries; one that
+   * does not favours the procedures.
    */
-  results(text: string, lang: StemLanguage): RankedResult[] {
-    const { rest } = this.communes.find(text.slice(0, MAX_QUERY_CHARS));
+  private rankedResults(text: string, rest: string[], lang: StemLanguage): RankedResult[] {
     const mistake = this.intents.mentionsMistake(text);
     const factor = mistake ? 1 + this.retriever.options.errorCueBoost : 1 - this.retriever.options.errorNoCuePenalty;
     return this.retriever
@@ -98,9 +98,9 @@ export class KnowledgeSearch implements KnowledgeSource {
     const small = this.intents.smalltalkKind(query);
     if (small) return { ...base, decision: 'smalltalk', results: [], smalltalk: small };
 
-    const results = this.results(query, lang);
+    const { commune, rest } = this.communes.find(query);
+    const results = this.rankedResults(query, rest, lang);
     const { decision } = decide(results, this.config);
-    const { commune } = this.communes.find(query);
     return { ...base, decision, results, ...(commune ? { commune } : {}) };
   }
 }
