@@ -29,6 +29,14 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  indicators: {
+    /** An unanswered question is published only when asked at least this many times. */
+    minCount: number;
+    /** How many procedures and unanswered questions each period lists. */
+    top: number;
+  };
+  /** Offer official service-public.fr fiches when the base has no confident answer. */
+  longTail: boolean;
   console: {
     /** Local agent accounts (embedded default, outside Teams). */
     accounts: AgentAccount[];
@@ -117,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     directLine: directLineConfig(env),
+    indicators: { minCount: int(env, 'INDICATORS_MIN_COUNT', 3, 1, 1000), top: int(env, 'INDICATORS_TOP', 10, 1, 50) },
+    longTail: oneOf(env, 'LONG_TAIL', ['true', 'false'] as const, 'true') === 'true',
     console: { accounts: agentAccounts(env), sessionHours: int(env, 'CONSOLE_SESSION_HOURS', 8, 1, 24) },
     teams: {
       tenantId: (env.TEAMS_TENANT_ID ?? '').trim() || tenant,

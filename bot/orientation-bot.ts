@@ -1,6 +1,7 @@
 /**
- * The activity handler, kept thin: a message goes to the dialogs, a new member gets the
- * welcome, anything else is noted and ignored.
+ * The activity handler, kept thin: a message goes to the agent it is relayed to, to a
+ * command ("aide", "recommencer"), or to the dialogs; a new member gets the welcome;
+ * anything else is noted and ignored.
  */
 import { ActivityHandler, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, MessageFactory, TurnContext } from 'botbuilder';
 import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
@@ -11,11 +12,14 @@ import { Logger } from './logger';
 import { pseudonym } from './redact';
 import type { Relay } from './handoff/relay';
 import type { TeamsHandler } from './teams/teams-handler';
+import type { CommandRouter } from '../dialogs/commands';
 
 /** Where a turn may go besides the dialogs. */
 export interface Routes {
   relay: Relay;
   teams: TeamsHandler;
+  /** Commands understood at any point ("aide", "recommencer"), before the active dialog. */
+  commands?: CommandRouter;
 }
 
 /** The orientation bot. */
@@ -45,6 +49,11 @@ export class OrientationBot extends ActivityHandler {
         return next();
       }
       const dc = await this.dialogs.createContext(context);
+      const command = this.routes?.commands?.detect(text);
+      if (command) {
+        await this.routes!.commands!.run(dc, command);
+        return next();
+      }
       const result = await dc.continueDialog();
       if (result.status === DialogTurnStatus.empty) await dc.beginDialog(OrientationDialog.id);
       await next();

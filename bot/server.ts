@@ -41,6 +41,13 @@ import { EntraValidator } from './console/entra';
 import { HandoffDialog } from '../dialogs/handoff-dialog';
 import { mainContact, mainSite } from '../knowledge/directory';
 import { Activity } from 'botbuilder';
+import { RightToErrorDialog } from '../dialogs/right-to-error-dialog';
+import { CommandRouter } from '../dialogs/commands';
+import { InsightsStore } from '../storage/insights-store';
+import { SqliteInsightsStore } from '../storage/sqlite-insights-store';
+import { InsightsService } from './insights/insights-service';
+import { mountIndicators } from './insights/routes';
+import { openLongTail } from './long-tail';
 
 /** A running service. */
 export interface App {
@@ -50,6 +57,7 @@ export interface App {
   storage: StateStore;
   directLineStore: DirectLineStore;
   handoffStore: HandoffStore;
+  insightsStore: InsightsStore;
   /** The handoff's clock (expiries, inactive agents); tests run its sweep directly. */
   handoffWatch: HandoffWatch;
   /** The Direct Line secret in force (configured or generated). */
@@ -64,7 +72,7 @@ export interface App {
 export async function startApp(
   config: Config,
   logger: Logger,
-  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; now?: () => Date } = {},
+  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; now?: () => Date } = {},
 ): Promise<App> {
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
@@ -91,7 +99,12 @@ export async function startApp(
   const teams = new TeamsHandler(relay, agentsChannel, config.teams, translator('fr'), logger);
   const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, relay, options.now);
   const handoffDialog = new HandoffDialog(handoff, translator, (lang) => mainContact(knowledge.current().kb, lang));
+  const insightsStore = options.insightsStore ?? new SqliteInsightsStore(path.join(config.dataDir, 'insights.sqlite'));
+  const insights = new InsightsService(insightsStore, secret, logger, options.now);
+  const longTail = config.longTail ? openLongTail(logger) : undefined;
   const dialog = new OrientationDialog({
+    insights,
+    longTail,
     handoffDialogId: HandoffDialog.id,
     now: options.now,
     knowledge,
@@ -107,7 +120,9 @@ export async function startApp(
         score: o.results[0]?.score,
       }),
   });
-  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog], { relay, teams });
+  const rightToError = new RightToErrorDialog(knowledge, translator);
+  const commands = new CommandRouter({ knowledge, language: state.language, translate: translator, handoff, maxMessageChars: config.maxMessageChars });
+  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog, rightToError], { relay, teams, commands });
 
   const directLineStore = options.directLineStore ?? new SqliteDirectLineStore(path.join(config.dataDir, 'directline.sqlite'));
   const channel = new DirectLineChannel(
@@ -152,6 +167,11 @@ export async function startApp(
   );
   mountStatic(server);
   mountTranscripts(server, transcriptLinks, handoffStore);
+  mountIndicators(
+    server,
+    { insights: insightsStore, handoffs: handoffStore, title: (id) => knowledge.current().kb.byId.get(id)?.text.fr.title },
+    { minCount: config.indicators.minCount, top: config.indicators.top, now: options.now ?? (() => new Date()), logger },
+  );
   const publicHost = config.directLine.publicUrl ? new URL(config.directLine.publicUrl).host : '';
   mountConsole(server, {
     accounts: config.console.accounts,
@@ -168,7 +188,7 @@ export async function startApp(
   });
 
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
-    const storageOk = (await storage.ping()) && (await directLineStore.ping());
+    const storageOk = (await storage.ping()) && (await directLineStore.ping()) && (await insightsStore.ping());
     res.send(storageOk ? 200 : 503, {
       status: storageOk ? 'ok' : 'degraded',
       storage: storageOk ? 'ok' : 'unavailable',
@@ -203,6 +223,7 @@ export async function startApp(
     storage,
     directLineStore,
     handoffStore,
+    insightsStore,
     handoffWatch,
     directLineSecret: secret,
     port,
@@ -214,6 +235,7 @@ export async function startApp(
       await storage.close();
       await directLineStore.close();
       await handoffStore.close();
+      await insightsStore.close();
     },
   };
 }

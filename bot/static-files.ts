@@ -1,6 +1,6 @@
 /**
  * The pages and their assets: the website demo (`web/`) at `/`, the agent console at
- * `/console`, the État's design system, the Web Chat control and the Teams library from
+ * `/console`, the published indicators at `/indicateurs`, the État's design system, the Web Chat control and the Teams library from
  * `node_modules` (no CDN).
  */
 import * as fs from 'fs';
@@ -28,6 +28,8 @@ export function mountStatic(server: restify.Server): void {
   };
   server.get('/', page('index.html'));
   server.get('/console', page('console.html'));
+  server.get('/indicateurs', page('indicators.html'));
+  server.get('/indicators', page('indicators.html'));
   const teamsJs = path.join(path.dirname(require.resolve('@microsoft/teams-js')));
   server.get('/vendor/teams-js/*', restify.plugins.serveStaticFiles(teamsJs, { maxAge: 86400 }));
   server.get('/web/*', restify.plugins.serveStaticFiles(web, { maxAge: 0 }));

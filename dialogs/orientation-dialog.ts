@@ -11,9 +11,12 @@ import type { KnowledgeBase } from '../knowledge/load';
 import type { KnowledgeSource, RankOutcome } from '../knowledge/search/types';
 import { mainContact } from '../knowledge/directory';
 import { normalise } from '../knowledge/normalise';
-import { entryCard, entrySection, entryText } from './cards/entry-card';
+import { communeSiteText, entryCard, entrySection, entryText } from './cards/entry-card';
 import type { HandoffOptions } from './handoff-dialog';
 import { checkInput } from './input-check';
+import type { InsightsPort } from './insights-port';
+import type { LongTailPort } from './long-tail-port';
+import { RightToErrorDialog, RightToErrorOptions, RightToErrorResult } from './right-to-error-dialog';
 
 /** Where the dialog reads the current knowledge base and search from (swapped on reload). */
 export interface KnowledgeProvider {
@@ -30,8 +33,10 @@ export interface LanguageStore {
 export type Translate = (lang: string) => TFunction;
 
 /** What the dialog offered last, to understand the next message. */
-interface OrientationState {
-  pending?: { kind: 'clarify'; ids: string[] } | { kind: 'feedback'; id: string };
+export interface OrientationState {
+  pending?: { kind: 'clarify'; ids: string[] } | { kind: 'feedback'; id: string } | { kind: 'rating'; tries: number };
+  /** Whether the end-of-conversation rating was offered already (it is offered once). */
+  ratingOffered?: boolean;
   /** Fallbacks in a row: from the second, a human is offered. */
   fallbacks?: number;
   /** The last entry answered and the last question searched, for a handoff's topic and summary. */
@@ -57,6 +62,10 @@ export interface OrientationDeps {
   handoffDialogId: string;
   /** The clock (opening hours); injected by tests. */
   now?: () => Date;
+  /** Records questions, feedback, unanswered questions and ratings. */
+  insights?: InsightsPort;
+  /** Official service-public.fr fiches offered when the base has no confident answer. */
+  longTail?: LongTailPort;
 }
 
 const YES = new Set(['oui', 'yes', 'si', 'sim', 'ouais', 'yep', 'ok', 'd accord', 'merci oui', 'oui merci', 'نعم']);
@@ -84,9 +93,26 @@ export class OrientationDialog extends Dialog {
   }
 
   /** Back from the handoff dialog: its last message is handled here when it asks so. */
-  override async resumeDialog(dc: DialogContext, _reason: unknown, result?: { reprocess?: boolean }): Promise<DialogTurnResult> {
+  override async resumeDialog(dc: DialogContext, _reason: unknown, result?: { reprocess?: boolean } & Partial<RightToErrorResult>): Promise<DialogTurnResult> {
     if (result?.reprocess) return this.onMessage(dc);
+    const state = (dc.activeDialog?.state ?? {}) as OrientationState;
+    // Back from the droit à l'erreur questions: did this help, or a human for those unsure.
+    if (result?.conclusion && result.entryId) {
+      const t = this.deps.translate((await this.deps.language.get(dc.context)) ?? 'fr');
+      const unsure = result.conclusion === 'unsure' || result.conclusion === 'contradiction' || result.conclusion === 'repeated' || result.conclusion === 'notGoodFaith';
+      const actions = unsure ? [t('handoff.offer'), t('feedback.yes'), t('feedback.no')] : [t('feedback.yes'), t('feedback.no'), t('handoff.offer')];
+      await dc.context.sendActivity(MessageFactory.suggestedActions(actions, t('feedback.question')));
+      state.pending = { kind: 'feedback', id: result.entryId };
+    }
     return Dialog.EndOfTurn;
+  }
+
+  /** Forgets the current topic (a new topic, or starting again keeps only the commune). */
+  static forgetTopic(state: OrientationState): void {
+    state.lastTopic = undefined;
+    state.lastQuestion = undefined;
+    state.pending = undefined;
+    state.fallbacks = 0;
   }
 
   private startHandoff(dc: DialogContext, state: OrientationState, lang: string, text: string): Promise<DialogTurnResult> {
@@ -130,11 +156,33 @@ export class OrientationDialog extends Dialog {
       const t = this.deps.translate(stored ?? 'fr');
       const chosen = this.choiceFrom(kb, pending.ids, text);
       if (chosen === 'none') {
+        await this.deps.insights?.unanswered(context, state.lastQuestion ?? '', 'notHelpful', stored ?? 'fr');
         await context.sendActivity(t('feedback.sorry'));
         return Dialog.EndOfTurn;
       }
-      if (chosen) {
-        await this.answer(context, kb, chosen, stored ?? 'fr', state, state.commune);
+      if (chosen) return this.answer(dc, kb, chosen, stored ?? 'fr', state, state.lastQuestion ?? text);
+    }
+    if (pending?.kind === 'rating') {
+      const t = this.deps.translate(stored ?? 'fr');
+      const said = normalise(text);
+      if (/^\d+$/.test(said)) {
+        const value = Number(said);
+        if (value >= 1 && value <= 5) {
+          await this.deps.insights?.rating(context, value);
+          await context.sendActivity(t('rating.thanks'));
+          return Dialog.EndOfTurn;
+        }
+        // A rating outside 1 to 5 is not recorded; asked again once.
+        if (pending.tries < 1) {
+          await context.sendActivity(MessageFactory.suggestedActions(['1', '2', '3', '4', '5'], t('rating.invalid')));
+          state.pending = { kind: 'rating', tries: pending.tries + 1 };
+          return Dialog.EndOfTurn;
+        }
+        await context.sendActivity(t('rating.skipped'));
+        return Dialog.EndOfTurn;
+      }
+      if (NO.has(said)) {
+        await context.sendActivity(t('rating.skipped'));
         return Dialog.EndOfTurn;
       }
     }
@@ -142,10 +190,13 @@ export class OrientationDialog extends Dialog {
       const said = normalise(text);
       const t = this.deps.translate(stored ?? 'fr');
       if (YES.has(said) || said === normalise(t('feedback.yes'))) {
+        await this.deps.insights?.feedback(context, pending.id, true, state.lastQuestion);
         await context.sendActivity(t('feedback.thanks'));
         return Dialog.EndOfTurn;
       }
       if (NO.has(said) || said === normalise(t('feedback.no'))) {
+        await this.deps.insights?.feedback(context, pending.id, false, state.lastQuestion);
+        if (state.lastQuestion) await this.deps.insights?.unanswered(context, state.lastQuestion, 'notHelpful', stored ?? 'fr', pending.id);
         await context.sendActivity(t('feedback.sorry'));
         await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], t('fallback.contact', { contact: mainContact(kb, stored ?? 'fr') })));
         return Dialog.EndOfTurn;
@@ -154,10 +205,20 @@ export class OrientationDialog extends Dialog {
 
     // A follow-up about the topic just answered is answered from that entry.
     const current = state.lastTopic ? kb.byId.get(state.lastTopic) : undefined;
-    const follow = current ? search.followUp(text) : undefined;
-    if (current && follow) {
+    const follow = search.followUp(text);
+    if (follow) {
       const lang = stored ?? uiLocale(context);
-      await context.sendActivity(entrySection(kb, current, follow, lang, this.deps.translate(lang), { commune: state.commune, now: this.deps.now?.() }));
+      const t = this.deps.translate(lang);
+      const ctx = { commune: state.commune, now: this.deps.now?.() };
+      if (!current) {
+        // "Où dois-je aller ?" with a commune known and no topic: the site serving it.
+        const site = follow === 'where' && state.commune ? communeSiteText(kb, state.commune, lang, t, ctx.now) : undefined;
+        await context.sendActivity(site ?? t('followUp.noTopic'));
+        return Dialog.EndOfTurn;
+      }
+      if (follow === 'someoneElse') return this.forSomeoneElse(dc, kb, search, current.id, text, lang, state);
+      await context.sendActivity(entrySection(kb, current, follow, lang, t, ctx));
+      await this.deps.insights?.question(context, 'answered', current.id);
       return Dialog.EndOfTurn;
     }
 
@@ -168,30 +229,59 @@ export class OrientationDialog extends Dialog {
     const t = this.deps.translate(lang);
 
     if (outcome.commune) state.commune = outcome.commune;
+    // "Sarcelles" alone (a suggested name, or the answer to "where do you live?").
+    if (outcome.communeOnly && outcome.commune) {
+      const now = this.deps.now?.();
+      await context.sendActivity(current ? entrySection(kb, current, 'where', lang, t, { commune: state.commune, now }) : communeSiteText(kb, outcome.commune, lang, t, now));
+      return Dialog.EndOfTurn;
+    }
     if (outcome.decision !== 'fallback') state.fallbacks = 0;
-    if (outcome.decision !== 'handoff') state.lastQuestion = text.slice(0, 500);
+    if (outcome.decision !== 'handoff' && outcome.decision !== 'smalltalk') state.lastQuestion = text.slice(0, 500);
+    if (outcome.place && (await this.placeOutside(context, kb, outcome, lang))) return Dialog.EndOfTurn;
     switch (outcome.decision) {
       case 'answer':
-        await this.answer(context, kb, outcome.results[0]?.id as string, lang, state, state.commune);
-        break;
+        return this.answer(dc, kb, outcome.results[0]?.id as string, lang, state, text);
       case 'clarify': {
         const ids = outcome.results.slice(0, 3).map((r) => r.id).filter((id) => kb.byId.has(id));
         const titles = ids.map((id) => entryText(kb.byId.get(id)!, lang).title);
         const reply = MessageFactory.suggestedActions([...titles, t('clarify.none')], t('clarify.prompt'));
         await context.sendActivity(reply);
         state.pending = { kind: 'clarify', ids };
+        await this.deps.insights?.question(context, 'clarified');
         break;
       }
-      case 'smalltalk':
-        await context.sendActivity(t(`smalltalk.${outcome.smalltalk ?? 'greeting'}`));
+      case 'smalltalk': {
+        const kind = outcome.smalltalk ?? 'greeting';
+        // Goodbye, or thanks after an answer, ends a conversation: a rating is offered once.
+        const ending = kind === 'goodbye' || (kind === 'thanks' && state.lastTopic !== undefined);
+        if (ending && !state.ratingOffered && this.deps.insights) {
+          state.ratingOffered = true;
+          state.pending = { kind: 'rating', tries: 0 };
+          await context.sendActivity(t(`smalltalk.${kind}`));
+          await context.sendActivity(MessageFactory.suggestedActions(['1', '2', '3', '4', '5', t('rating.no')], t('rating.ask')));
+          break;
+        }
+        await context.sendActivity(t(`smalltalk.${kind}`));
         break;
+      }
       case 'handoff':
+        await this.deps.insights?.question(context, 'handoff');
         return this.startHandoff(dc, state, lang, text);
       case 'fallback':
       default: {
         state.fallbacks = (state.fallbacks ?? 0) + 1;
-        await context.sendActivity(t('fallback.text'));
+        await this.deps.insights?.question(context, 'notAnswered');
+        await this.deps.insights?.unanswered(context, text, 'fallback', lang);
+        const fiches = this.deps.longTail?.search(text, 3) ?? [];
         const contact = t('fallback.contact', { contact: mainContact(kb, lang) });
+        if (fiches.length > 0) {
+          // The long tail: official fiches by title and link, never their (possibly older) text.
+          const list = fiches.map((f) => `- [${f.title}](${f.url})`).join('\n');
+          await context.sendActivity(`${t('longTail.intro')}\n\n${list}\n\n${t('longTail.note')}`);
+          await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], contact));
+          break;
+        }
+        await context.sendActivity(t('fallback.text'));
         // From the second fallback in a row, a human is offered, not forced.
         await context.sendActivity(state.fallbacks >= 2 ? MessageFactory.suggestedActions([t('handoff.offer')], contact) : contact);
         break;
@@ -221,16 +311,71 @@ export class OrientationDialog extends Dialog {
     return none.includes(said) ? 'none' : undefined;
   }
 
-  private async answer(context: TurnContext, kb: KnowledgeBase, id: string, lang: string, state: OrientationState, commune?: RankOutcome['commune']): Promise<void> {
+  /**
+   * A place that is not a commune of the département: a commune elsewhere (its préfecture is
+   * competent for desk procedures) or a name not found (close names suggested, with the
+   * general reception). True when nothing more is to be said this turn.
+   */
+  private async placeOutside(context: TurnContext, kb: KnowledgeBase, outcome: RankOutcome, lang: string): Promise<boolean> {
+    const t = this.deps.translate(lang);
+    const place = outcome.place!;
+    if (place.elsewhere) {
+      await context.sendActivity(t('place.elsewhere', { name: place.elsewhere.name, departement: place.elsewhere.departement.name, code: place.elsewhere.departement.code }));
+      const top = outcome.decision === 'answer' ? kb.byId.get(outcome.results[0]?.id ?? '') : undefined;
+      // A desk of this préfecture is not theirs; an online procedure or another body still is.
+      return !top || top.handler.service !== undefined;
+    }
+    const contact = t('fallback.contact', { contact: mainContact(kb, lang) });
+    const notFound = t('place.notFound', { said: place.said });
+    if (place.suggestions.length > 0) {
+      await context.sendActivity(MessageFactory.suggestedActions(place.suggestions, `${notFound} ${t('place.suggest')}`));
+      await context.sendActivity(contact);
+    } else {
+      await context.sendActivity(`${notFound}\n\n${contact}`);
+    }
+    return outcome.decision !== 'answer' && outcome.decision !== 'clarify';
+  }
+
+  /**
+   * "Et pour mon fils ?": the same question asked for someone else. The topic and the person
+   * are searched together; another entry that fits better is answered, otherwise the person
+   * is told that conditions may differ and where the official page details them.
+   */
+  private async forSomeoneElse(dc: DialogContext, kb: KnowledgeBase, search: KnowledgeSource, currentId: string, text: string, lang: string, state: OrientationState): Promise<DialogTurnResult> {
+    const t = this.deps.translate(lang);
+    const current = kb.byId.get(currentId)!;
+    // The topic's title, not the whole earlier question: its details would drown the person named.
+    const topic = entryText(current, lang).title;
+    const again = search.rank(`${topic} ${text}`, lang);
+    const top = again.results[0]?.id;
+    if ((again.decision === 'answer' || again.decision === 'clarify') && top && top !== currentId) {
+      await dc.context.sendActivity(t('followUp.someoneElseOther'));
+      return this.answer(dc, kb, top, lang, state, `${topic} ${text}`);
+    }
+    await dc.context.sendActivity(t('followUp.someoneElseSame', { title: entryText(current, lang).title, url: current.sources[0]?.url ?? '' }));
+    return Dialog.EndOfTurn;
+  }
+
+  private async answer(dc: DialogContext, kb: KnowledgeBase, id: string, lang: string, state: OrientationState, question: string): Promise<DialogTurnResult> {
+    const context = dc.context;
     const entry = kb.byId.get(id);
     const t = this.deps.translate(lang);
     if (!entry) {
       await context.sendActivity(t('fallback.text'));
-      return;
+      return Dialog.EndOfTurn;
     }
     state.lastTopic = id;
-    await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune, now: this.deps.now?.() })));
+    await this.deps.insights?.question(context, 'answered', id);
+    if (entry.kind === 'error') {
+      // A confessed or feared mistake: kindness first, then the card, then the questions.
+      await context.sendActivity(t('rightToError.reassure'));
+      await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() })));
+      const options: RightToErrorOptions = { entryId: id, lang, text: question };
+      return dc.beginDialog(RightToErrorDialog.id, options);
+    }
+    await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() })));
     await context.sendActivity(MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')], t('feedback.question')));
     state.pending = { kind: 'feedback', id };
+    return Dialog.EndOfTurn;
   }
 }

@@ -96,6 +96,8 @@ const entryText = z
     steps: textList.default([]),
     /** Legal delay or usual processing time, or where to check it. */
     delays: text.optional(),
+    /** What it costs (timbre fiscal, taxes, free), with where to check the current amount. */
+    fees: text.optional(),
     /** Error entries: how the droit à l'erreur applies (good faith, first time, regularised). */
     rightToError: text.optional(),
     /** Error entries: where the droit à l'erreur does not apply. */
@@ -282,8 +284,40 @@ export const intentsSchema = z
         delays: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
         where: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
         steps: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        fees: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        /** The same question for someone else ("et pour mon fils ?"). */
+        someoneElse: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
       })
       .strict(),
+    /**
+     * Commands understood at any point, said alone: help, start again, change the language,
+     * a new topic. Language names choose a language.
+     */
+    commands: z
+      .object({
+        help: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        restart: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        language: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        newTopic: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+      })
+      .strict(),
+    /**
+     * Words that already answer a droit à l'erreur question: the mistake happened before
+     * ("encore", "deuxième fois"), was on purpose, or is already put right.
+     */
+    rightToError: z
+      .object({
+        repeated: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        firstTime: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        deliberate: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        fixed: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        unsure: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        yes: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        no: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+      })
+      .strict(),
+    /** Names of the languages the bot speaks, as people write them, by language code. */
+    languageNames: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
     smalltalk: z.object({
       greeting: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
       thanks: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),

@@ -69,6 +69,8 @@ export interface HandoffStore {
   byThread(threadConversationId: string): Promise<HandoffRequest | undefined>;
   appendTranscript(id: string, line: Omit<TranscriptLine, 'at'>): Promise<void>;
   transcript(id: string): Promise<TranscriptLine[]>;
+  /** Requests created between two instants (ISO, inclusive), for the indicators. */
+  createdBetween(fromIso: string, toIso: string): Promise<Array<Pick<HandoffRequest, 'createdAt' | 'takenAt' | 'state' | 'rating'>>>;
   /** Seconds between request and take, for the most recent taken requests. */
   recentWaits(limit: number): Promise<number[]>;
   close(): Promise<void>;

@@ -165,6 +165,15 @@ export class SqliteHandoffStore extends SqliteStore implements HandoffStore {
       .map((r) => ({ from: r.sender, text: r.text, at: r.at }));
   }
 
+  async createdBetween(fromIso: string, toIso: string): Promise<Array<Pick<HandoffRequest, 'createdAt' | 'takenAt' | 'state' | 'rating'>>> {
+    return this.open()
+      .prepare<[string, string], { created_at: string; taken_at: string | null; state: HandoffState; rating: number | null }>(
+        'SELECT created_at, taken_at, state, rating FROM handoff_requests WHERE created_at BETWEEN ? AND ? ORDER BY created_at',
+      )
+      .all(fromIso, toIso)
+      .map((r) => ({ createdAt: r.created_at, takenAt: r.taken_at ?? undefined, state: r.state, rating: r.rating ?? undefined }));
+  }
+
   async recentWaits(limit: number): Promise<number[]> {
     return this.open()
       .prepare<[number], { created_at: string; taken_at: string }>('SELECT created_at, taken_at FROM handoff_requests WHERE taken_at IS NOT NULL ORDER BY taken_at DESC LIMIT ?')

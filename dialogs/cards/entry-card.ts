@@ -98,6 +98,7 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
     if (status) facts.push({ title: t('card.hours'), value: status });
   }
   if (text.delays) facts.push({ title: t('card.delays'), value: text.delays });
+  if (text.fees) facts.push({ title: t('card.fees'), value: text.fees });
   body.push({ type: 'FactSet', facts });
   if (place?.note) body.push(textBlock(place.note, { isSubtle: true, size: 'Small' }));
   if (entry.kind === 'external') body.push(textBlock(t('card.notPrefecture'), { isSubtle: true }));
@@ -150,7 +151,7 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
  * One part of an entry, as a short message answering a follow-up question ("et quels
  * papiers ?", "where do I go?") about the topic just answered.
  */
-export function entrySection(kb: KnowledgeBase, entry: Entry, kind: 'prepare' | 'delays' | 'where' | 'steps', lang: string, t: TFunction, ctx: CardContext = {}): string {
+export function entrySection(kb: KnowledgeBase, entry: Entry, kind: 'prepare' | 'delays' | 'where' | 'steps' | 'fees', lang: string, t: TFunction, ctx: CardContext = {}): string {
   const text = entryText(entry, lang);
   const notSaid = t('card.notSaid', { url: entry.sources[0]?.url ?? '' });
   const list = (items: string[], numbered: boolean): string => items.map((i, n) => (numbered ? `${n + 1}. ${i}` : `- ${i}`)).join('\n');
@@ -161,6 +162,9 @@ export function entrySection(kb: KnowledgeBase, entry: Entry, kind: 'prepare' | 
       return text.steps.length ? `**${t(entry.kind === 'error' ? 'card.fix' : 'card.steps')}** (${text.title})\n\n${list(text.steps, true)}` : notSaid;
     case 'delays':
       return text.delays ? `**${t('card.delays')}** (${text.title})\n\n${text.delays}` : notSaid;
+    case 'fees':
+      // An amount nobody wrote down is never guessed: the person is sent to the official page.
+      return text.fees ? `**${t('card.fees')}** (${text.title})\n\n${text.fees}` : t('card.feesNotSaid', { url: entry.sources[0]?.url ?? '' });
     case 'where':
     default: {
       const now = ctx.now ?? new Date();
@@ -175,4 +179,19 @@ export function entrySection(kb: KnowledgeBase, entry: Entry, kind: 'prepare' | 
       return [`**${t('card.where')}** (${text.title})`, place.contact, status, online ? `${t('channel.online')} : ${online}` : undefined].filter(Boolean).join('\n\n');
     }
   }
+}
+
+/**
+ * The site serving a commune, as a short message: name, address and phone, how to get an
+ * appointment, whether it is open now or when it opens.
+ */
+export function communeSiteText(kb: KnowledgeBase, commune: NonNullable<CardContext['commune']>, lang: string, t: TFunction, now: Date = new Date()): string {
+  const site = siteForArrondissement(kb, commune.arrondissement);
+  if (!site) return t('place.noSite', { commune: commune.name });
+  const lines = [`**${t('card.yourSite', { commune: commune.name })}**`, directoryContact(kb, site.id, lang) ?? localised(site.name, lang)];
+  const status = openingStatus(site, lang, t, now);
+  if (status) lines.push(status);
+  if (site.appointmentUrl) lines.push(t('place.appointment', { url: site.appointmentUrl }));
+  if (site.note) lines.push(localised(site.note, lang));
+  return lines.join('\n\n');
 }

@@ -3,10 +3,12 @@
  */
 import { KnowledgeBase } from '../load';
 import { detectLanguage } from '../language';
-import { StemLanguage } from '../normalise';
+import { contentTokens, StemLanguage } from '../normalise';
 import { DecisionConfig } from '../decision-config';
 import { buildIndex, InvertedIndex } from './inverted-index';
-import { FollowUpKind, IntentMatcher } from './intents';
+import { Command, FollowUpKind, IntentMatcher, RightToErrorCue } from './intents';
+import { PlaceLocator } from './places';
+import { franceCommunes } from '../france-communes';
 import { CommuneFinder } from './communes';
 import { RankingOptions, Retriever, Scored } from './retrieve';
 import { Decision, KnowledgeSource, RankedResult, RankOutcome } from './types';
@@ -48,6 +50,7 @@ export class KnowledgeSearch implements KnowledgeSource {
   private readonly retriever: Retriever;
   private readonly intents: IntentMatcher;
   private readonly communes: CommuneFinder;
+  private readonly places: PlaceLocator;
   private readonly ranking: Partial<RankingOptions>;
 
   constructor(readonly kb: KnowledgeBase, private readonly config: DecisionConfig = kb.decision, ranking: Partial<RankingOptions> = {}) {
@@ -55,6 +58,7 @@ export class KnowledgeSearch implements KnowledgeSource {
     this.retriever = new Retriever(this.index, ranking);
     this.intents = new IntentMatcher(kb.intents);
     this.communes = new CommuneFinder(kb.communes);
+    this.places = new PlaceLocator(kb.communes, franceCommunes());
     this.ranking = ranking;
   }
 
@@ -87,6 +91,14 @@ export class KnowledgeSearch implements KnowledgeSource {
     return this.intents.followUpKind(text.slice(0, MAX_QUERY_CHARS));
   }
 
+  command(text: string): Command | undefined {
+    return this.intents.command(text.slice(0, MAX_QUERY_CHARS));
+  }
+
+  rightToErrorCues(text: string): Set<RightToErrorCue> {
+    return this.intents.rightToErrorCues(text.slice(0, MAX_QUERY_CHARS));
+  }
+
   rank(text: string, locale?: string): RankOutcome {
     const query = text.slice(0, MAX_QUERY_CHARS);
     const guess = detectLanguage(query);
@@ -99,8 +111,10 @@ export class KnowledgeSearch implements KnowledgeSource {
     if (small) return { ...base, decision: 'smalltalk', results: [], smalltalk: small };
 
     const { commune, rest } = this.communes.find(query);
-    const results = this.rankedResults(query, rest, lang);
+    const place = commune ? undefined : this.places.locate(query);
+    const results = this.rankedResults(query, place ? rest.filter((w) => !place.said.split(' ').includes(w)) : rest, lang);
     const { decision } = decide(results, this.config);
-    return { ...base, decision, results, ...(commune ? { commune } : {}) };
+    const communeOnly = commune !== undefined && contentTokens(rest.join(' ')).length === 0;
+    return { ...base, decision, results, ...(commune ? { commune } : {}), ...(communeOnly ? { communeOnly } : {}), ...(place ? { place } : {}) };
   }
 }

@@ -7,7 +7,13 @@ import { isStopword, stem, tokens } from '../normalise';
 import { SmalltalkKind } from './types';
 
 /** The part of the current entry a follow-up question asks for. */
-export type FollowUpKind = 'prepare' | 'delays' | 'where' | 'steps';
+export type FollowUpKind = 'prepare' | 'delays' | 'where' | 'steps' | 'fees' | 'someoneElse';
+
+/** What a message says about a droit à l'erreur question. */
+export type RightToErrorCue = 'repeated' | 'firstTime' | 'deliberate' | 'fixed' | 'unsure' | 'yes' | 'no';
+
+/** A command said alone, understood at any point of the conversation. */
+export type Command = { kind: 'help' | 'restart' | 'language' | 'newTopic' } | { kind: 'setLanguage'; lang: string };
 
 type PhraseTokens = string[];
 
@@ -64,7 +70,9 @@ export class IntentMatcher {
   private readonly asks: PhraseTokens[];
   private readonly qualifiers: PhraseTokens[];
   private readonly mistakeStems: ReadonlySet<string>;
-  private readonly followUps: Array<{ kind: FollowUpKind; phrases: PhraseTokens[] }>;
+  private readonly followUps: Array<{ kind: FollowUpKind; phrase: PhraseTokens }>;
+  private readonly commands: Array<{ command: Command; phrase: PhraseTokens }>;
+  private readonly rightToError: Array<{ cue: RightToErrorCue; phrase: PhraseTokens }>;
 
   constructor(intents: Intents) {
     this.handoff = compile(intents.handoff);
@@ -76,7 +84,21 @@ export class IntentMatcher {
       for (const word of list ?? []) for (const t of tokens(word)) for (const l of ['fr', 'en'] as const) cues.add(stem(t, l));
     }
     this.mistakeStems = cues;
-    this.followUps = (['prepare', 'delays', 'where', 'steps'] as const).map((kind) => ({ kind, phrases: compile(intents.followUps[kind]) }));
+    // One list, longest phrase first across kinds: "combien de temps" is a delay, not a fee.
+    this.followUps = (['prepare', 'delays', 'where', 'steps', 'fees', 'someoneElse'] as const)
+      .flatMap((kind) => compile(intents.followUps[kind]).map((phrase) => ({ kind, phrase })))
+      .sort((a, b) => b.phrase.length - a.phrase.length);
+    const commands: Array<{ command: Command; phrase: PhraseTokens }> = [];
+    for (const kind of ['help', 'restart', 'language', 'newTopic'] as const) {
+      for (const phrase of compile(intents.commands[kind])) commands.push({ command: { kind }, phrase });
+    }
+    for (const [lang, names] of Object.entries(intents.languageNames)) {
+      for (const phrase of compile({ [lang]: names })) commands.push({ command: { kind: 'setLanguage', lang }, phrase });
+    }
+    this.commands = commands.sort((a, b) => b.phrase.length - a.phrase.length);
+    this.rightToError = (['repeated', 'firstTime', 'deliberate', 'fixed', 'unsure', 'yes', 'no'] as const)
+      .flatMap((cue) => compile(intents.rightToError[cue]).map((phrase) => ({ cue, phrase })))
+      .sort((a, b) => b.phrase.length - a.phrase.length);
     this.smalltalk = (['greeting', 'thanks', 'goodbye'] as const).map((kind) => ({ kind, phrases: compile(intents.smalltalk[kind]) }));
   }
 
@@ -115,19 +137,54 @@ export class IntentMatcher {
     const words = tokens(text);
     if (words.length === 0) return undefined;
     const consumed = new Array<boolean>(words.length).fill(false);
-    let found: FollowUpKind | undefined;
-    for (const { kind, phrases } of this.followUps) {
-      for (const p of phrases) {
-        for (const at of occurrences(words, p)) {
-          if (consumed.slice(at, at + p.length).some(Boolean)) continue;
-          for (let k = 0; k < p.length; k++) consumed[at + k] = true;
-          found ??= kind;
-        }
+    const found: Array<{ kind: FollowUpKind; at: number }> = [];
+    for (const { kind, phrase } of this.followUps) {
+      for (const at of occurrences(words, phrase)) {
+        if (consumed.slice(at, at + phrase.length).some(Boolean)) continue;
+        for (let k = 0; k < phrase.length; k++) consumed[at + k] = true;
+        found.push({ kind, at });
       }
     }
-    if (!found) return undefined;
+    if (found.length === 0) return undefined;
     const rest = words.filter((w, i) => !consumed[i] && !isStopword(w) && w.length > 1);
-    return rest.length === 0 ? found : undefined;
+    if (rest.length > 0) return undefined;
+    // "et pour mon fils, quels papiers ?" is about someone else first.
+    if (found.some((f) => f.kind === 'someoneElse')) return 'someoneElse';
+    return found.sort((a, b) => a.at - b.at)[0]!.kind;
+  }
+
+  /**
+   * The command a message is, when it is nothing but a command ("aide", "recommencer",
+   * "changer de langue", "autre chose", "English"); a question that mentions help is not.
+   */
+  command(text: string): Command | undefined {
+    const words = tokens(text);
+    if (words.length === 0 || words.length > 8) return undefined;
+    for (const { command, phrase } of this.commands) {
+      const at = occurrences(words, phrase)[0];
+      if (at === undefined) continue;
+      const rest = words.filter((w, i) => (i < at || i >= at + phrase.length) && !isStopword(w) && w.length > 1);
+      if (rest.length === 0) return command;
+    }
+    return undefined;
+  }
+
+  /**
+   * What a message says that answers a droit à l'erreur question, longest phrase first:
+   * "pas la première fois" is a repetition, not a first time; "pas encore" is a no.
+   */
+  rightToErrorCues(text: string): Set<RightToErrorCue> {
+    const words = tokens(text);
+    const consumed = new Array<boolean>(words.length).fill(false);
+    const found = new Set<RightToErrorCue>();
+    for (const { cue, phrase } of this.rightToError) {
+      for (const at of occurrences(words, phrase)) {
+        if (consumed.slice(at, at + phrase.length).some(Boolean)) continue;
+        for (let k = 0; k < phrase.length; k++) consumed[at + k] = true;
+        found.add(cue);
+      }
+    }
+    return found;
   }
 
   /** True when the message confesses or fears a mistake ("oublié", "amende", "trompé"). */

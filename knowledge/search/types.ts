@@ -1,3 +1,6 @@
+import type { Command, FollowUpKind, RightToErrorCue } from './intents';
+import type { PlaceOutside } from './places';
+
 /** What the bot does with a message, as `../shared/eval-format.md` defines it. */
 export type Decision = 'answer' | 'clarify' | 'fallback' | 'handoff' | 'smalltalk';
 
@@ -24,6 +27,10 @@ export interface RankOutcome {
   smalltalk?: SmalltalkKind;
   /** A commune of the département named in the message. */
   commune?: { code: string; name: string; arrondissement: string };
+  /** True when the message is nothing but that commune ("Sarcelles"). */
+  communeOnly?: boolean;
+  /** A place named that is not a commune of the département (elsewhere, or not found). */
+  place?: PlaceOutside;
 }
 
 /**
@@ -34,5 +41,9 @@ export interface KnowledgeSource {
   /** Ranks the entries for a message and decides what to do with it. */
   rank(text: string, locale?: string): RankOutcome;
   /** The part of the current topic a follow-up message asks for ("et quels papiers ?"). */
-  followUp(text: string): 'prepare' | 'delays' | 'where' | 'steps' | undefined;
+  followUp(text: string): FollowUpKind | undefined;
+  /** The command a message is, when it is nothing but one ("aide", "recommencer"). */
+  command(text: string): Command | undefined;
+  /** What a message says that answers a droit à l'erreur question. */
+  rightToErrorCues(text: string): Set<RightToErrorCue>;
 }

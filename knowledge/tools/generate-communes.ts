@@ -9,6 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as zlib from 'zlib';
 import { stringify } from 'yaml';
 import { projectRoot } from '../paths';
 
@@ -86,6 +87,22 @@ export function buildCommunes(packageDir: string, reviewed: string, departement 
   };
 }
 
+/**
+ * Every commune of France with its département, one per line (`name TAB département TAB
+ * population`), départements first (`#code TAB name`): enough to tell a person from Lyon
+ * that the Val-d'Oise is not their préfecture, small enough (gzip) to ship.
+ */
+export function buildFranceCommunes(packageDir: string): string {
+  const communes = readJson<EtalabCommune[]>(path.join(packageDir, 'data', 'communes.json'));
+  const departements = readJson<Array<{ code: string; nom: string }>>(path.join(packageDir, 'data', 'departements.json'));
+  const lines = departements.map((d) => `#${d.code}\t${d.nom}`);
+  for (const c of communes) {
+    if ((c.type !== 'commune-actuelle' && c.type !== 'arrondissement-municipal') || !c.departement) continue;
+    lines.push(`${c.nom}\t${c.departement}\t${(c as { population?: number }).population ?? 0}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** The YAML text written to disk, header comment included. */
 export function renderCommunes(data: CommunesFile): string {
   return HEADER + stringify(data, { lineWidth: 0 });
@@ -116,6 +133,11 @@ export function main(argv: string[] = process.argv.slice(2)): void {
   const out = opts.out
     ? path.resolve(opts.out)
     : path.join(root, 'knowledge', 'content', 'directory', 'communes.yaml');
+
+  const france = path.join(root, 'knowledge', 'data', 'france-communes.tsv.gz');
+  fs.mkdirSync(path.dirname(france), { recursive: true });
+  fs.writeFileSync(france, zlib.gzipSync(buildFranceCommunes(packageDir), { level: 9 }));
+  console.log(`wrote ${path.relative(root, france)}`);
 
   const data = buildCommunes(packageDir, reviewed);
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -1,0 +1,126 @@
+/**
+ * Users' opinions and published results: feedback is recorded with the entry and the
+ * question; fallbacks and "no" are kept, redacted, as unanswered questions; the optional
+ * rating accepts 1 to 5 only; `GET /api/indicators` publishes aggregates per day, week and
+ * month, with an unanswered question shown only once asked often enough.
+ */
+import { translator } from '../../bot/i18n';
+import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
+import { startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
+import type { App } from '../../bot/server';
+
+const fr = translator('fr');
+const en = translator('en');
+let stub: ConnectorStub;
+let app: App;
+let clock = new Date('2026-11-23T09:00:00Z');
+const data = tempDir('indicators-');
+
+beforeAll(async () => {
+  stub = await startConnectorStub();
+  app = await startTestApp(data.dir, { INDICATORS_MIN_COUNT: '2', LONG_TAIL: 'false' }, undefined, undefined, () => clock);
+});
+afterAll(async () => {
+  await app.close();
+  await stub.close();
+  data.cleanup();
+});
+
+async function indicators(query: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/indicators${query}`);
+  return { status: res.status, json: await res.json() };
+}
+
+it('records a day of conversations and publishes its aggregates, nothing personal', async () => {
+  // Monday 23 November, 10:00 in Paris.
+  clock = new Date('2026-11-23T09:00:00Z');
+  const a = new TestConversation(app, stub);
+  await a.say('jai perdu ma cg', 2);
+  const [thanks] = await a.say('oui', 1);
+  expect(thanks!.activity.text).toBe(fr('feedback.thanks'));
+  const [bye, rate] = await a.say('au revoir', 2);
+  expect(bye!.activity.text).toBe(fr('smalltalk.goodbye'));
+  expect(suggestions(rate!)).toEqual(['1', '2', '3', '4', '5', fr('rating.no')]);
+  const [invalid] = await a.say('9', 1);
+  expect(invalid!.activity.text).toBe(fr('rating.invalid'));
+  const [rated] = await a.say('5', 1);
+  expect(rated!.activity.text).toBe(fr('rating.thanks'));
+
+  const b = new TestConversation(app, stub);
+  await b.say('mon titre de séjour expire bientôt, comment le renouveler ?', 2);
+  const [sorry, offer] = await b.say('non', 2);
+  expect(sorry!.activity.text).toBe(fr('feedback.sorry'));
+  expect(suggestions(offer!)).toContain(fr('handoff.offer'));
+
+  // The same out-of-scope question in two conversations, one with an e-mail address in it.
+  const c = new TestConversation(app, stub);
+  await c.say('quel temps fera-t-il demain à la plage', 2);
+  const d = new TestConversation(app, stub);
+  await d.say('quel temps fera-t-il demain à la plage marie.dupont@example.org', 2);
+  const e = new TestConversation(app, stub, 'en-US');
+  await e.say('I want to talk to a human', 1);
+  const waiting = await app.handoffStore.active(e.id);
+  clock = new Date('2026-11-23T09:04:00Z');
+  expect(await app.handoffStore.take(waiting!.id, { id: 'agent-1', name: 'Agent' })).toBe(true);
+
+  const kept = await app.insightsStore.unanswered(50);
+  expect(kept.some((q) => q.text.includes('[email]'))).toBe(true);
+  expect(JSON.stringify(kept)).not.toContain('marie.dupont');
+  expect(kept.find((q) => q.reason === 'notHelpful')?.entry).toBe('titre-sejour-renouvellement');
+
+  const { status, json } = await indicators('?period=day&from=2026-11-23&to=2026-11-23');
+  expect(status).toBe(200);
+  expect(json.buckets).toHaveLength(1);
+  const day = json.buckets[0];
+  expect(day).toMatchObject({
+    start: '2026-11-23',
+    conversations: 5,
+    answered: 2,
+    clarified: 0,
+    notAnswered: 2,
+    questions: 4,
+    feedback: { yes: 1, no: 1 },
+    satisfaction: { count: 1, average: 5 },
+  });
+  expect(day.handoffs).toMatchObject({ requested: 1, taken: 1, waitSeconds: { count: 1, median: 240 } });
+  expect(day.topProcedures.map((p: any) => p.id).sort()).toEqual(['immatriculation-duplicata', 'titre-sejour-renouvellement']);
+  // Asked twice (minCount 2) once identifiers are removed: published; the no-feedback question, once: not.
+  expect(day.topUnanswered).toEqual([{ text: 'quel temps fera-t-il demain à la plage', count: 2 }]);
+  expect(JSON.stringify(json)).not.toContain('marie.dupont');
+  expect(JSON.stringify(json)).not.toContain(a.id);
+});
+
+it('groups by ISO week and by month in Europe/Paris time', async () => {
+  // Sunday 29 November at 23:30 UTC is already Monday 30 November in Paris: next week.
+  clock = new Date('2026-11-29T23:30:00Z');
+  const f = new TestConversation(app, stub);
+  await f.say('jai perdu ma cg', 2);
+  const week = await indicators('?period=week&from=2026-11-23&to=2026-12-06');
+  expect(week.json.buckets.map((b: any) => [b.label, b.answered])).toEqual([
+    ['2026-W48', 2],
+    ['2026-W49', 1],
+  ]);
+  const month = await indicators('?period=month&from=2026-11-01&to=2026-12-31');
+  expect(month.json.buckets.map((b: any) => [b.label, b.answered])).toEqual([
+    ['2026-11', 3],
+    ['2026-12', 0],
+  ]);
+  expect(month.json.total.answered).toBe(3);
+});
+
+it('refuses a bad period or date with a clear message; a rating outside 1 to 5 twice is simply not recorded', async () => {
+  expect((await indicators('?period=year')).status).toBe(400);
+  expect((await indicators('?period=day&from=2026-13-45')).json.error.code).toBe('BadDate');
+  expect((await indicators('?period=day&from=2026-12-01&to=2026-11-01')).json.error.code).toBe('BadRange');
+
+  clock = new Date('2026-12-02T09:00:00Z');
+  const g = new TestConversation(app, stub, 'en-US');
+  await g.say('my driving licence was stolen', 2);
+  await g.say('bye', 2);
+  const [again] = await g.say('0', 1);
+  expect(again!.activity.text).toBe(en('rating.invalid'));
+  const [skipped] = await g.say('12', 1);
+  expect(skipped!.activity.text).toBe(en('rating.skipped'));
+  const day = (await indicators('?period=day&from=2026-12-02&to=2026-12-02')).json.buckets[0];
+  expect(day.satisfaction.count).toBe(0);
+});
