@@ -45,6 +45,20 @@ export function handoffStoreContract(name: string, open: () => Promise<HandoffSt
       expect((await store.recentWaits(10)).length).toBe(1);
     });
 
+    it('lists the requests created in a period, with when they were taken and their rating (for the indicators)', async () => {
+      const before = new Date(Date.now() - 60_000).toISOString();
+      const r = await store.create(base('period'));
+      await store.create(base('period-2'));
+      await store.take(r.id, { id: 'a1', name: 'Alice' });
+      await store.rate(r.id, 4);
+      const after = new Date(Date.now() + 60_000).toISOString();
+      const listed = await store.createdBetween(before, after);
+      expect(listed).toHaveLength(2);
+      const taken = listed.find((x) => x.takenAt);
+      expect(taken).toMatchObject({ state: 'agent', rating: 4 });
+      expect(await store.createdBetween(after, after)).toEqual([]);
+    });
+
     it('puts a request back in the queue without its owner', async () => {
       const r = await store.create(base('back'));
       await store.take(r.id, { id: 'a1', name: 'Alice' });

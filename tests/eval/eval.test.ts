@@ -36,3 +36,40 @@ describe('development set', () => {
     expect({ handoffRecall: f.handoffRecall >= 0.9, report }).toMatchObject({ handoffRecall: true });
   });
 });
+
+/**
+ * Sets of their own for issue 5, written separately from the engine: confessed or feared
+ * mistakes, and questions naming a commune (of the Val-d'Oise or elsewhere). The floors are
+ * the figures measured when the sets were added (see the README), kept as regression guards.
+ */
+describe('confessed mistakes', () => {
+  const { questions, f, failures } = run('mistakes.jsonl');
+
+  it('covers every common-error entry and several languages', () => {
+    const errors = ids.filter((id) => id.startsWith('erreur-'));
+    for (const id of errors) expect(questions.filter((q) => q.expect === id).length).toBeGreaterThanOrEqual(3);
+    expect(new Set(questions.map((q) => q.lang)).size).toBeGreaterThanOrEqual(4);
+  });
+
+  it('resolved ≥ 90%, confidently wrong ≤ 5%', () => {
+    const report = { ...f, failures };
+    expect({ resolved: f.resolved >= 0.9, report }).toMatchObject({ resolved: true });
+    expect({ confidentlyWrong: f.confidentlyWrong <= 0.05, report }).toMatchObject({ confidentlyWrong: true });
+  });
+});
+
+describe('questions naming a commune', () => {
+  const { questions, f, failures } = run('communes.jsonl');
+
+  it('names communes of all three arrondissements and communes elsewhere', () => {
+    expect(questions.length).toBeGreaterThanOrEqual(50);
+    expect(questions.some((q) => /lyon|marseille|bordeaux/i.test(q.text))).toBe(true);
+  });
+
+  it('top-3 ≥ 90%, resolved ≥ 75%, never confidently wrong beyond 3%', () => {
+    const report = { ...f, failures };
+    expect({ top3: f.top3 >= 0.9, report }).toMatchObject({ top3: true });
+    expect({ resolved: f.resolved >= 0.75, report }).toMatchObject({ resolved: true });
+    expect({ confidentlyWrong: f.confidentlyWrong <= 0.03, report }).toMatchObject({ confidentlyWrong: true });
+  });
+});
