@@ -9,7 +9,7 @@ import { loadConfig, Config } from '../../bot/config';
 import { startApp, App } from '../../bot/server';
 import { silentLogger, Logger } from '../../bot/logger';
 import { StateStore } from '../../storage/port';
-import { ConnectorStub, SentActivity } from './connector-stub';
+import { ConnectorStub, SentActivity, startConnectorStub } from './connector-stub';
 
 /** A temporary data folder, removed by `cleanup`. */
 export function tempDir(prefix = 'bot-'): { dir: string; cleanup: () => void } {
@@ -111,4 +111,40 @@ export function cardTexts(card: any): string[] {
 /** The titles of a reply's suggested actions. */
 export function suggestions(reply: SentActivity): string[] {
   return (reply.activity.suggestedActions?.actions ?? []).map((a: any) => a.title);
+}
+
+/** A service and its connector stub for a whole test file (started before, closed after). */
+export interface ServedBot {
+  readonly app: App;
+  readonly stub: ConnectorStub;
+  /** A new conversation with the service. */
+  conversation(locale?: string): TestConversation;
+}
+
+/**
+ * Starts the service with a connector stub before the file's tests and closes both after;
+ * `now` is the service's clock (tests that move time pass a function reading a variable).
+ */
+export function serveBot(prefix: string, env: Record<string, string> = {}, now?: () => Date): ServedBot {
+  const data = tempDir(prefix);
+  let app: App | undefined;
+  let stub: ConnectorStub | undefined;
+  beforeAll(async () => {
+    stub = await startConnectorStub();
+    app = await startTestApp(data.dir, env, undefined, undefined, now);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stub?.close();
+    data.cleanup();
+  });
+  return {
+    get app() {
+      return app as App;
+    },
+    get stub() {
+      return stub as ConnectorStub;
+    },
+    conversation: (locale = 'fr-FR') => new TestConversation(app as App, stub as ConnectorStub, locale),
+  };
 }

@@ -6,43 +6,29 @@
 import { translator } from '../../bot/i18n';
 import { LiveKnowledge } from '../../knowledge/live';
 import { defaultContentDir } from '../../knowledge/paths';
-import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
-import type { App } from '../../bot/server';
+import { cardOf, serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
 const { kb } = new LiveKnowledge(defaultContentDir()).current();
-let stub: ConnectorStub;
-let app: App;
-const data = tempDir('commands-');
-
-beforeAll(async () => {
-  stub = await startConnectorStub();
-  app = await startTestApp(data.dir, {}, undefined, undefined, () => new Date('2026-11-23T09:00:00Z'));
-});
-afterAll(async () => {
-  await app.close();
-  await stub.close();
-  data.cleanup();
-});
+const served = serveBot('commands-', {}, () => new Date('2026-11-23T09:00:00Z'));
 
 it('"c\'est combien ?" answers with the cost of the current procedure, or says where to check it', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('je veux faire un passeport', 2);
   const [cost] = await c.say("c'est combien ?", 1);
   const entry = kb.byId.get('cni-passeport')!;
   expect(cost!.activity.text).toContain(entry.text.fr.fees!.slice(0, 60));
   // An entry without a cost never gets an invented one.
   const withoutFee = kb.entries.find((e) => e.kind === 'procedure' && !e.text.fr.fees)!;
-  const d = new TestConversation(app, stub);
+  const d = served.conversation();
   await d.say(withoutFee.text.fr.title, 2);
   const [unknown] = await d.say('ça coûte combien ?', 1);
   expect(unknown!.activity.text).toBe(fr('card.feesNotSaid', { url: withoutFee.sources[0]!.url }));
 });
 
 it('"et pour mon fils ?" after a residence permit leads to the minor\'s travel document', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('mon titre de séjour expire bientôt, comment le renouveler ?', 2);
   const [intro, card] = await c.say('et pour mon fils ?', 3);
   expect(intro!.activity.text).toBe(fr('followUp.someoneElseOther'));
@@ -50,15 +36,15 @@ it('"et pour mon fils ?" after a residence permit leads to the minor\'s travel d
 });
 
 it('a follow-up with no topic asks which procedure, and is not kept as an unanswered question', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const [reply] = await c.say("c'est combien ?", 1);
   expect(reply!.activity.text).toBe(fr('followUp.noTopic'));
-  const kept = await app.insightsStore.unanswered(100);
+  const kept = await served.app.insightsStore.unanswered(100);
   expect(kept.map((q) => q.text)).not.toContain("c'est combien ?");
 });
 
 it('"autre chose" forgets the topic: the next follow-up asks which procedure', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('jai perdu ma cg', 2);
   const [newTopic] = await c.say('autre chose', 1);
   expect(newTopic!.activity.text).toBe(fr('commands.newTopic'));
@@ -67,18 +53,18 @@ it('"autre chose" forgets the topic: the next follow-up asks which procedure', a
 });
 
 it('"aide" and "help" explain what the bot does and the commands, in the person\'s language', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const [help] = await c.say('aide', 1);
   expect(help!.activity.text).toBe(fr('commands.help'));
   expect(suggestions(help!)).toContain(fr('handoff.offer'));
-  const e = new TestConversation(app, stub, 'en-US');
+  const e = served.conversation('en-US');
   await e.say('my driving licence was stolen', 2);
   const [english] = await e.say('help', 1);
   expect(english!.activity.text).toBe(en('commands.help'));
 });
 
 it('"changer de langue" offers the languages; choosing English switches the conversation', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('bonjour', 1);
   const [choose] = await c.say('changer de langue', 1);
   expect(suggestions(choose!)).toEqual(['Français', 'English', 'Español', 'العربية']);
@@ -89,7 +75,7 @@ it('"changer de langue" offers the languages; choosing English switches the conv
 });
 
 it('"recommencer" in the middle of the droit à l\'erreur questions starts again; while waiting for an agent it cancels the request', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('je me suis trompé de timbre', 3);
   const [restarted] = await c.say('recommencer', 1);
   expect(restarted!.activity.text).toContain(fr('commands.restarted'));
@@ -98,10 +84,10 @@ it('"recommencer" in the middle of the droit à l\'erreur questions starts again
   const [afterRestart] = await c.say('oui', 1);
   expect(afterRestart!.activity.text).not.toContain(fr('rightToError.ask.goodFaith'));
 
-  const d = new TestConversation(app, stub);
+  const d = served.conversation();
   await d.say('je veux parler à un agent', 1);
-  expect(await app.handoffStore.active(d.id)).toBeDefined();
+  expect(await served.app.handoffStore.active(d.id)).toBeDefined();
   const [cancelled] = await d.say('start over', 1);
   expect(cancelled!.activity.text).toContain(fr('commands.restartCancelled'));
-  expect(await app.handoffStore.active(d.id)).toBeUndefined();
+  expect(await served.app.handoffStore.active(d.id)).toBeUndefined();
 });

@@ -5,36 +5,22 @@
  * month, with an unanswered question shown only once asked often enough.
  */
 import { translator } from '../../bot/i18n';
-import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
-import type { App } from '../../bot/server';
+import { serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
-let stub: ConnectorStub;
-let app: App;
 let clock = new Date('2026-11-23T09:00:00Z');
-const data = tempDir('indicators-');
-
-beforeAll(async () => {
-  stub = await startConnectorStub();
-  app = await startTestApp(data.dir, { INDICATORS_MIN_COUNT: '2', LONG_TAIL: 'false' }, undefined, undefined, () => clock);
-});
-afterAll(async () => {
-  await app.close();
-  await stub.close();
-  data.cleanup();
-});
+const served = serveBot('indicators-', { INDICATORS_MIN_COUNT: '2', LONG_TAIL: 'false' }, () => clock);
 
 async function indicators(query: string): Promise<{ status: number; json: any }> {
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/indicators${query}`);
+  const res = await fetch(`http://127.0.0.1:${served.app.port}/api/indicators${query}`);
   return { status: res.status, json: await res.json() };
 }
 
 it('records a day of conversations and publishes its aggregates, nothing personal', async () => {
   // Monday 23 November, 10:00 in Paris.
   clock = new Date('2026-11-23T09:00:00Z');
-  const a = new TestConversation(app, stub);
+  const a = served.conversation();
   await a.say('jai perdu ma cg', 2);
   const [thanks] = await a.say('oui', 1);
   expect(thanks!.activity.text).toBe(fr('feedback.thanks'));
@@ -46,24 +32,24 @@ it('records a day of conversations and publishes its aggregates, nothing persona
   const [rated] = await a.say('5', 1);
   expect(rated!.activity.text).toBe(fr('rating.thanks'));
 
-  const b = new TestConversation(app, stub);
+  const b = served.conversation();
   await b.say('mon titre de séjour expire bientôt, comment le renouveler ?', 2);
   const [sorry, offer] = await b.say('non', 2);
   expect(sorry!.activity.text).toBe(fr('feedback.sorry'));
   expect(suggestions(offer!)).toContain(fr('handoff.offer'));
 
   // The same out-of-scope question in two conversations, one with an e-mail address in it.
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('quel temps fera-t-il demain à la plage', 2);
-  const d = new TestConversation(app, stub);
+  const d = served.conversation();
   await d.say('quel temps fera-t-il demain à la plage marie.dupont@example.org', 2);
-  const e = new TestConversation(app, stub, 'en-US');
+  const e = served.conversation('en-US');
   await e.say('I want to talk to a human', 1);
-  const waiting = await app.handoffStore.active(e.id);
+  const waiting = await served.app.handoffStore.active(e.id);
   clock = new Date('2026-11-23T09:04:00Z');
-  expect(await app.handoffStore.take(waiting!.id, { id: 'agent-1', name: 'Agent' })).toBe(true);
+  expect(await served.app.handoffStore.take(waiting!.id, { id: 'agent-1', name: 'Agent' })).toBe(true);
 
-  const kept = await app.insightsStore.unanswered(50);
+  const kept = await served.app.insightsStore.unanswered(50);
   expect(kept.some((q) => q.text.includes('[email]'))).toBe(true);
   expect(JSON.stringify(kept)).not.toContain('marie.dupont');
   expect(kept.find((q) => q.reason === 'notHelpful')?.entry).toBe('titre-sejour-renouvellement');
@@ -93,7 +79,7 @@ it('records a day of conversations and publishes its aggregates, nothing persona
 it('groups by ISO week and by month in Europe/Paris time', async () => {
   // Sunday 29 November at 23:30 UTC is already Monday 30 November in Paris: next week.
   clock = new Date('2026-11-29T23:30:00Z');
-  const f = new TestConversation(app, stub);
+  const f = served.conversation();
   await f.say('jai perdu ma cg', 2);
   const week = await indicators('?period=week&from=2026-11-23&to=2026-12-06');
   expect(week.json.buckets.map((b: any) => [b.label, b.answered])).toEqual([
@@ -114,7 +100,7 @@ it('refuses a bad period or date with a clear message; a rating outside 1 to 5 t
   expect((await indicators('?period=day&from=2026-12-01&to=2026-11-01')).json.error.code).toBe('BadRange');
 
   clock = new Date('2026-12-02T09:00:00Z');
-  const g = new TestConversation(app, stub, 'en-US');
+  const g = served.conversation('en-US');
   await g.say('my driving licence was stolen', 2);
   await g.say('bye', 2);
   const [again] = await g.say('0', 1);

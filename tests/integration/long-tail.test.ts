@@ -4,27 +4,13 @@
  * the offer of a human; messages that are not administrative get no fiche.
  */
 import { translator } from '../../bot/i18n';
-import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
-import type { App } from '../../bot/server';
+import { serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
-let stub: ConnectorStub;
-let app: App;
-const data = tempDir('longtail-');
-
-beforeAll(async () => {
-  stub = await startConnectorStub();
-  app = await startTestApp(data.dir, {}, undefined, undefined, () => new Date('2026-11-23T09:00:00Z'));
-});
-afterAll(async () => {
-  await app.close();
-  await stub.close();
-  data.cleanup();
-});
+const served = serveBot('longtail-', {}, () => new Date('2026-11-23T09:00:00Z'));
 
 it('a question outside the curated base gets official fiches by title and link, and a human at once', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const [fiches, contact] = await c.say("combien de temps dure le congé parental d'éducation ?", 2);
   const text = fiches!.activity.text as string;
   expect(text).toContain(fr('longTail.intro'));
@@ -36,11 +22,11 @@ it('a question outside the curated base gets official fiches by title and link, 
   expect(text.toLowerCase()).toContain('congé parental');
   expect(suggestions(contact!)).toEqual([fr('handoff.offer')]);
   // Kept for editors like any fallback.
-  expect((await app.insightsStore.unanswered(10)).map((q) => q.text)).toContain("combien de temps dure le congé parental d'éducation ?");
+  expect((await served.app.insightsStore.unanswered(10)).map((q) => q.text)).toContain("combien de temps dure le congé parental d'éducation ?");
 });
 
 it('something that is not administrative gets the ordinary fallback, no fiche', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const [reply] = await c.say('quel temps fera-t-il demain ?', 2);
   expect(reply!.activity.text).toBe(fr('fallback.text'));
 });

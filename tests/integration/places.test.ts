@@ -5,32 +5,18 @@
  * which préfecture is theirs.
  */
 import { translator } from '../../bot/i18n';
-import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, cardTexts, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
-import type { App } from '../../bot/server';
+import { cardOf, cardTexts, serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
-let stub: ConnectorStub;
-let app: App;
 let clock = new Date('2026-11-23T09:00:00Z');
-const data = tempDir('places-');
-
-beforeAll(async () => {
-  stub = await startConnectorStub();
-  app = await startTestApp(data.dir, {}, undefined, undefined, () => clock);
-});
-afterAll(async () => {
-  await app.close();
-  await stub.close();
-  data.cleanup();
-});
+const served = serveBot('places-', {}, () => clock);
 
 const texts = (replies: { activity: any }[]): string => replies.map((r) => [r.activity.text ?? '', ...cardTexts(cardOf(r as any))].join('\n')).join('\n');
 
 it('"j\'habite à Sarcelles, où dois-je aller ?" on a Monday at 10:00 in Paris: the sous-préfecture, open now', async () => {
   clock = new Date('2026-11-23T09:00:00Z');
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const replies = await c.say("j'habite à Sarcelles, où dois-je aller ?", 2);
   const all = texts(replies);
   expect(all).toContain(fr('card.yourSite', { commune: 'Sarcelles' }));
@@ -40,7 +26,7 @@ it('"j\'habite à Sarcelles, où dois-je aller ?" on a Monday at 10:00 in Paris:
 
 it('on Saturday the same question says it is closed and when it opens (Monday)', async () => {
   clock = new Date('2026-11-28T10:00:00Z');
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const all = texts(await c.say("j'habite à Sarcelles, où dois-je aller ?", 2));
   expect(all).not.toContain(fr('card.openNow'));
   expect(all).toMatch(/Fermé en ce moment ; ouvre lundi 30 novembre/);
@@ -48,7 +34,7 @@ it('on Saturday the same question says it is closed and when it opens (Monday)',
 
 it('on Christmas Day (a Friday) it is closed too, and opens again on Monday 28 December', async () => {
   clock = new Date('2026-12-25T10:00:00Z');
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const all = texts(await c.say("j'habite à Cergy, où dois-je aller ?", 2));
   expect(all).toContain('5 avenue Bernard Hirsch');
   expect(all).toMatch(/ouvre lundi 28 décembre/);
@@ -56,7 +42,7 @@ it('on Christmas Day (a Friday) it is closed too, and opens again on Monday 28 D
 
 it('a misspelt commune: not found, close names offered, the general reception given; choosing one gives its site', async () => {
   clock = new Date('2026-11-23T09:00:00Z');
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const replies = await c.say("j'habite à Sarcells, où dois-je aller ?", 4);
   expect(replies[0]!.activity.text).toContain(fr('place.notFound', { said: 'sarcells' }));
   expect(suggestions(replies[0]!)).toContain('Sarcelles');
@@ -67,23 +53,23 @@ it('a misspelt commune: not found, close names offered, the general reception gi
 });
 
 it('a commune elsewhere in France: its département named, no Val-d\'Oise address given as theirs', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const [reply] = await c.say("j'habite à Lyon, où dois-je aller pour mon titre de séjour ?", 1);
   expect(reply!.activity.text).toContain(fr('place.elsewhere', { name: 'Lyon', departement: 'Rhône', code: '69' }));
-  const e = new TestConversation(app, stub, 'en-US');
+  const e = served.conversation('en-US');
   const [english] = await e.say('I live in Marseille, where do I go?', 1);
   expect(english!.activity.text).toContain(en('place.elsewhere', { name: 'Marseille', departement: 'Bouches-du-Rhône', code: '13' }));
 });
 
 it('an invented name is said not to be found, with the general reception', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const replies = await c.say("j'habite à Trucville-sur-Mer", 1);
   expect(replies[0]!.activity.text).toContain(fr('place.notFound', { said: 'trucville sur mer' }));
 });
 
 it('in English, a commune alone gives its site, and is kept: "where do I go?" then answers for it', async () => {
   clock = new Date('2026-11-23T09:00:00Z');
-  const c = new TestConversation(app, stub, 'en-US');
+  const c = served.conversation('en-US');
   const [site] = await c.say('Argenteuil', 1);
   expect(site!.activity.text).toContain(en('card.yourSite', { commune: 'Argenteuil' }));
   expect(site!.activity.text).toContain('88 rue Paul Vaillant-Couturier');

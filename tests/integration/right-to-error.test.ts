@@ -7,31 +7,16 @@
 import { translator } from '../../bot/i18n';
 import { LiveKnowledge } from '../../knowledge/live';
 import { defaultContentDir } from '../../knowledge/paths';
-import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, cardTexts, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
-import type { App } from '../../bot/server';
+import { cardOf, cardTexts, serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
 const { kb } = new LiveKnowledge(defaultContentDir()).current();
 const stamp = kb.byId.get('erreur-timbre-fiscal')!;
-let stub: ConnectorStub;
-let app: App;
-const data = tempDir('rte-');
-
-beforeAll(async () => {
-  stub = await startConnectorStub();
-  // A Monday morning: agents answer, so a handoff joins the queue.
-  app = await startTestApp(data.dir, {}, undefined, undefined, () => new Date('2026-11-23T09:00:00Z'));
-});
-afterAll(async () => {
-  await app.close();
-  await stub.close();
-  data.cleanup();
-});
+const served = serveBot('rte-', {}, () => new Date('2026-11-23T09:00:00Z'));
 
 it('a first mistake in good faith not yet put right: three questions, then the steps and the link', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const [reassure, card, first] = await c.say('je me suis trompé de timbre fiscal', 3);
   expect(reassure!.activity.text).toBe(fr('rightToError.reassure'));
   expect(cardOf(card!).body[0].text).toBe(stamp.text.fr.title);
@@ -52,7 +37,7 @@ it('a first mistake in good faith not yet put right: three questions, then the s
 });
 
 it('asks only what the message leaves open: "encore" means not the first time, so no question at all', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const replies = await c.say("j'ai encore acheté le mauvais timbre fiscal, c'est la deuxième fois", 4);
   expect(replies[2]!.activity.text).toContain(fr('rightToError.conclusion.repeated'));
   expect(replies[2]!.activity.text).toContain(stamp.text.fr.steps[0]);
@@ -61,7 +46,7 @@ it('asks only what the message leaves open: "encore" means not the first time, s
 });
 
 it('an already corrected first mistake in good faith is covered; the limits are still named', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   const [, , first] = await c.say("j'ai oublié de changer l'adresse de ma carte grise mais j'ai déjà corrigé, je vais avoir une amende ?", 3);
   expect(first!.activity.text).toContain(fr('rightToError.introMany', { count: 2 }));
   await c.say("oui c'est la première fois", 1);
@@ -72,7 +57,7 @@ it('an already corrected first mistake in good faith is covered; the limits are 
 });
 
 it('contradictory answers: asked again once, then sent to a human, who can be reached at once', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('je me suis trompé de timbre', 3);
   const [again] = await c.say('oui et non', 1);
   expect(again!.activity.text).toContain(fr('rightToError.again'));
@@ -84,7 +69,7 @@ it('contradictory answers: asked again once, then sent to a human, who can be re
 });
 
 it('an answer that takes back an earlier one is a contradiction, not a silent overwrite', async () => {
-  const c = new TestConversation(app, stub);
+  const c = served.conversation();
   await c.say('je me suis trompé de timbre', 3);
   await c.say('oui', 1);
   const [contradiction] = await c.say("oui mais en fait c'est la deuxième fois", 2);
@@ -92,14 +77,14 @@ it('an answer that takes back an earlier one is a contradiction, not a silent ov
 });
 
 it('in English, "I don\'t know" leads to a human, and a new question leaves the questions', async () => {
-  const c = new TestConversation(app, stub, 'en-US');
+  const c = served.conversation('en-US');
   const [reassure, , first] = await c.say('I bought the wrong tax stamp', 3);
   expect(reassure!.activity.text).toBe(en('rightToError.reassure'));
   expect(first!.activity.text).toContain(en('rightToError.ask.firstTime'));
   const [unsure] = await c.say("I don't know", 2);
   expect(unsure!.activity.text).toContain(en('rightToError.conclusion.unsure'));
 
-  const d = new TestConversation(app, stub, 'en-US');
+  const d = served.conversation('en-US');
   await d.say('I bought the wrong tax stamp', 3);
   const [card] = await d.say('my driving licence was stolen', 2);
   expect(cardOf(card!).body[0].text).toBe(kb.byId.get('permis-conduire-renouvellement')!.text.en.title);
