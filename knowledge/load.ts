@@ -149,6 +149,7 @@ export function readKnowledge(dir: string): LoadResult {
   entries.sort((a, b) => a.id.localeCompare(b.id));
   const byId = new Map(entries.map((e) => [e.id, e]));
   checkReferences(entries, byId, services, bodies, communes, problems);
+  if (intents?.placeEntry && !byId.has(intents.placeEntry)) problems.push({ file: 'intents.yaml', field: 'placeEntry', message: `unknown entry "${intents.placeEntry}"` });
 
   if (problems.length > 0 || !communes || !intents || !decision) return { ok: false, problems };
   return { ok: true, kb: { entries, byId, services, bodies, communes, intents, decision } };

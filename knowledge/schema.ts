@@ -259,6 +259,14 @@ export type Communes = z.infer<typeof communesSchema>;
 export const intentsSchema = z
   .object({
     reviewed: isoDate,
+    /**
+     * The entry that answers "where do I go?": a message naming where the person lives and
+     * asking where to go, or naming nothing else a procedure could be found from, gets it
+     * (and the card then shows the site serving that commune).
+     */
+    placeEntry: id.optional(),
+    /** Words for the préfecture's offices ("préfecture", "guichet", "rattaché") that, with a commune, ask where to go. */
+    placeWords: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)).default({}),
     handoff: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
     /**
      * Words that, together, ask for a person without a set phrase: a word for a person

@@ -113,7 +113,17 @@ export class KnowledgeSearch implements KnowledgeSource {
     const { commune, rest } = this.communes.find(query);
     const place = commune ? undefined : this.places.locate(query);
     const results = this.rankedResults(query, place ? rest.filter((w) => !place.said.split(' ').includes(w)) : rest, lang);
-    const { decision } = decide(results, this.config);
+    let { decision } = decide(results, this.config);
+    // A commune (or a place elsewhere) with no procedure found, or with only "where?", asks
+    // where to go: the entry that says it, which then shows the site serving that commune.
+    const placeEntry = this.kb.intents.placeEntry;
+    const remaining = place ? rest.filter((w) => !place.said.split(' ').includes(w)) : rest;
+    const asksWhere = this.intents.followUpKind(remaining.join(' ')) === 'where' || (decision === 'fallback' && this.intents.mentionsPlaceWord(remaining.join(' ')));
+    if ((commune || place) && placeEntry && contentTokens(remaining.join(' ')).length > 0 && asksWhere) {
+      const score = Math.max(this.config.answer, results.find((r) => r.id === placeEntry)?.score ?? 0);
+      results.splice(0, results.length, { id: placeEntry, score }, ...results.filter((r) => r.id !== placeEntry).slice(0, MAX_RESULTS - 1));
+      decision = 'answer';
+    }
     const communeOnly = commune !== undefined && contentTokens(rest.join(' ')).length === 0;
     return { ...base, decision, results, ...(commune ? { commune } : {}), ...(communeOnly ? { communeOnly } : {}), ...(place ? { place } : {}) };
   }

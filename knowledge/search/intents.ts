@@ -73,6 +73,7 @@ export class IntentMatcher {
   private readonly followUps: Array<{ kind: FollowUpKind; phrase: PhraseTokens }>;
   private readonly commands: Array<{ command: Command; phrase: PhraseTokens }>;
   private readonly rightToError: Array<{ cue: RightToErrorCue; phrase: PhraseTokens }>;
+  private readonly placeWords: PhraseTokens[];
 
   constructor(intents: Intents) {
     this.handoff = compile(intents.handoff);
@@ -96,6 +97,7 @@ export class IntentMatcher {
       for (const phrase of compile({ [lang]: names })) commands.push({ command: { kind: 'setLanguage', lang }, phrase });
     }
     this.commands = commands.sort((a, b) => b.phrase.length - a.phrase.length);
+    this.placeWords = compile(intents.placeWords);
     this.rightToError = (['repeated', 'firstTime', 'deliberate', 'fixed', 'unsure', 'yes', 'no'] as const)
       .flatMap((cue) => compile(intents.rightToError[cue]).map((phrase) => ({ cue, phrase })))
       .sort((a, b) => b.phrase.length - a.phrase.length);
@@ -185,6 +187,12 @@ export class IntentMatcher {
       }
     }
     return found;
+  }
+
+  /** True when the message names the préfecture's offices ("préfecture", "guichet", "rattaché"). */
+  mentionsPlaceWord(text: string): boolean {
+    const words = tokens(text);
+    return this.placeWords.some((p) => occurrences(words, p).length > 0);
   }
 
   /** True when the message confesses or fears a mistake ("oublié", "amende", "trompé"). */

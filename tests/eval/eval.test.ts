@@ -66,10 +66,10 @@ describe('questions naming a commune', () => {
     expect(questions.some((q) => /lyon|marseille|bordeaux/i.test(q.text))).toBe(true);
   });
 
-  it('top-3 ≥ 90%, resolved ≥ 75%, never confidently wrong beyond 3%', () => {
+  it('top-3 ≥ 90%, resolved ≥ 85%, never confidently wrong beyond 3%', () => {
     const report = { ...f, failures };
     expect({ top3: f.top3 >= 0.9, report }).toMatchObject({ top3: true });
-    expect({ resolved: f.resolved >= 0.75, report }).toMatchObject({ resolved: true });
+    expect({ resolved: f.resolved >= 0.85, report }).toMatchObject({ resolved: true });
     expect({ confidentlyWrong: f.confidentlyWrong <= 0.03, report }).toMatchObject({ confidentlyWrong: true });
   });
 });
