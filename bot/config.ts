@@ -42,6 +42,18 @@ export interface Config {
     accounts: AgentAccount[];
     sessionHours: number;
   };
+  editor: {
+    /** Local editor accounts (embedded default, outside Teams). */
+    accounts: AgentAccount[];
+    /** The Entra ID app role an editor signing in from Teams must hold. */
+    entraRole: string;
+    /** Entries reviewed longer ago than this are flagged for review. */
+    reviewMaxDays: number;
+    /** Seconds between checks for a revision published by another instance. */
+    syncSeconds: number;
+    /** Folder of the evaluation sets the regression check runs. */
+    evalDir: string;
+  };
   teams: {
     /** Entra ID tenant whose agents may act; defaults to MicrosoftAppTenantId. */
     tenantId: string;
@@ -127,7 +139,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directLine: directLineConfig(env),
     indicators: { minCount: int(env, 'INDICATORS_MIN_COUNT', 3, 1, 1000), top: int(env, 'INDICATORS_TOP', 10, 1, 50) },
     longTail: oneOf(env, 'LONG_TAIL', ['true', 'false'] as const, 'true') === 'true',
-    console: { accounts: agentAccounts(env), sessionHours: int(env, 'CONSOLE_SESSION_HOURS', 8, 1, 24) },
+    console: { accounts: agentAccounts(env, 'AGENT_ACCOUNTS'), sessionHours: int(env, 'CONSOLE_SESSION_HOURS', 8, 1, 24) },
+    editor: {
+      accounts: agentAccounts(env, 'EDITOR_ACCOUNTS'),
+      entraRole: (env.EDITOR_ENTRA_ROLE ?? '').trim() || 'Knowledge.Editor',
+      reviewMaxDays: int(env, 'KB_REVIEW_MAX_DAYS', 365, 1, 3650),
+      syncSeconds: int(env, 'KB_SYNC_SECONDS', 2, 1, 300),
+      evalDir: path.resolve(root, env.EVAL_DIR?.trim() || path.join('tests', 'eval')),
+    },
     teams: {
       tenantId: (env.TEAMS_TENANT_ID ?? '').trim() || tenant,
       teamId: (env.TEAMS_TEAM_ID ?? '').trim(),
@@ -142,21 +161,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
-function agentAccounts(env: NodeJS.ProcessEnv): AgentAccount[] {
-  const raw = (env.AGENT_ACCOUNTS ?? '').trim();
+function agentAccounts(env: NodeJS.ProcessEnv, name: 'AGENT_ACCOUNTS' | 'EDITOR_ACCOUNTS'): AgentAccount[] {
+  const raw = (env[name] ?? '').trim();
   if (raw === '') return [];
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new ConfigError('AGENT_ACCOUNTS', 'must be a JSON array of {"username","name","passwordHash"}');
+    throw new ConfigError(name, 'must be a JSON array of {"username","name","passwordHash"}');
   }
-  if (!Array.isArray(parsed)) throw new ConfigError('AGENT_ACCOUNTS', 'must be a JSON array');
+  if (!Array.isArray(parsed)) throw new ConfigError(name, 'must be a JSON array');
   return parsed.map((a: unknown, i) => {
     const o = a as Partial<AgentAccount>;
-    if (typeof o.username !== 'string' || !/^[\w.-]{2,40}$/.test(o.username)) throw new ConfigError('AGENT_ACCOUNTS', `entry ${i}: username must be 2 to 40 letters, digits, dots or dashes`);
-    if (typeof o.name !== 'string' || o.name.trim() === '') throw new ConfigError('AGENT_ACCOUNTS', `entry ${i}: name is required`);
-    if (typeof o.passwordHash !== 'string' || !o.passwordHash.startsWith('scrypt$')) throw new ConfigError('AGENT_ACCOUNTS', `entry ${i}: passwordHash must come from npm run agent-hash`);
+    if (typeof o.username !== 'string' || !/^[\w.-]{2,40}$/.test(o.username)) throw new ConfigError(name, `entry ${i}: username must be 2 to 40 letters, digits, dots or dashes`);
+    if (typeof o.name !== 'string' || o.name.trim() === '') throw new ConfigError(name, `entry ${i}: name is required`);
+    if (typeof o.passwordHash !== 'string' || !o.passwordHash.startsWith('scrypt$')) throw new ConfigError(name, `entry ${i}: passwordHash must come from npm run agent-hash`);
     return { username: o.username, name: o.name.trim(), passwordHash: o.passwordHash };
   });
 }

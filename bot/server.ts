@@ -48,6 +48,31 @@ import { SqliteInsightsStore } from '../storage/sqlite-insights-store';
 import { InsightsService } from './insights/insights-service';
 import { mountIndicators } from './insights/routes';
 import { openLongTail } from './long-tail';
+import { KnowledgeStore } from '../storage/knowledge-store';
+import { SqliteKnowledgeStore } from '../storage/sqlite-knowledge-store';
+import { KnowledgeWorkspace } from './editor/workspace';
+import { mountEditor } from './editor/routes';
+
+/** Largest import of knowledge files, in bytes (the whole base is under 1 MB). */
+const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
+
+/** restify's body parser with a larger limit on some routes. */
+function routeBodyParser(maxBytes: number, larger: Record<string, number>): restify.RequestHandler {
+  const make = (max: number) => restify.plugins.bodyParser({ maxBodySize: max, mapParams: false }) as unknown as restify.RequestHandler[];
+  const normal = make(maxBytes);
+  const special = new Map(Object.entries(larger).map(([route, max]) => [route, make(max)]));
+  return (req, res, next) => {
+    const chain = special.get(req.path()) ?? normal;
+    let i = 0;
+    const step = (err?: unknown): void => {
+      if (err !== undefined && err !== null) { next(err as Error); return; }
+      const handler = chain[i++];
+      if (!handler) { next(); return; }
+      handler(req, res, step as restify.Next);
+    };
+    step();
+  };
+}
 
 /** A running service. */
 export interface App {
@@ -58,6 +83,9 @@ export interface App {
   directLineStore: DirectLineStore;
   handoffStore: HandoffStore;
   insightsStore: InsightsStore;
+  knowledgeStore: KnowledgeStore;
+  /** The editors' workspace (revisions, draft); tests call its `sync` to skip the timer. */
+  workspace: KnowledgeWorkspace;
   /** The handoff's clock (expiries, inactive agents); tests run its sweep directly. */
   handoffWatch: HandoffWatch;
   /** The Direct Line secret in force (configured or generated). */
@@ -72,10 +100,15 @@ export interface App {
 export async function startApp(
   config: Config,
   logger: Logger,
-  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; now?: () => Date } = {},
+  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; knowledgeStore?: KnowledgeStore; now?: () => Date } = {},
 ): Promise<App> {
+  // The shipped folder is checked first (an invalid one stops the start); the bot then
+  // serves the latest published revision, which is the folder on a first start.
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
+  const knowledgeStore = options.knowledgeStore ?? new SqliteKnowledgeStore(path.join(config.dataDir, 'knowledge.sqlite'), options.now);
+  const workspace = new KnowledgeWorkspace(knowledgeStore, knowledge, config.contentDir, logger);
+  await workspace.init();
   const storage = options.storage ?? new SqliteStateStore(path.join(config.dataDir, 'bot.sqlite'));
   const state = createBotState(storage);
   const adapter = createAdapter(config, logger, translator, state);
@@ -101,10 +134,10 @@ export async function startApp(
   const handoffDialog = new HandoffDialog(handoff, translator, (lang) => mainContact(knowledge.current().kb, lang));
   const insightsStore = options.insightsStore ?? new SqliteInsightsStore(path.join(config.dataDir, 'insights.sqlite'));
   const insights = new InsightsService(insightsStore, secret, logger, options.now);
-  const longTail = config.longTail ? openLongTail(logger) : undefined;
+  const longTail = openLongTail(logger);
   const dialog = new OrientationDialog({
     insights,
-    longTail,
+    longTail: config.longTail ? longTail : undefined,
     handoffDialogId: HandoffDialog.id,
     now: options.now,
     knowledge,
@@ -136,7 +169,8 @@ export async function startApp(
 
   const server = restify.createServer({ name: 'prefecture-orientation-bot' });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false }));
+  // Small bodies everywhere; a whole knowledge base may be imported by an editor (signed in).
+  server.use(routeBodyParser(config.maxBodyBytes, { '/api/editor/import': IMPORT_MAX_BYTES }));
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
     logger.warn('request refused', { method: req.method, path: req.path(), status: err.statusCode, reason: err.message.slice(0, 200) });
     cb();
@@ -167,12 +201,30 @@ export async function startApp(
   );
   mountStatic(server);
   mountTranscripts(server, transcriptLinks, handoffStore);
+  const publicHost = config.directLine.publicUrl ? new URL(config.directLine.publicUrl).host : '';
+  mountEditor(server, {
+    workspace,
+    accounts: config.editor.accounts,
+    sessions: new Sessions(secret, config.console.sessionHours * 3600, undefined, 'editor-sessions-v1'),
+    entra:
+      config.microsoftAppId && config.teams.tenantId && publicHost
+        ? new EntraValidator({ tenantId: config.teams.tenantId, appId: config.microsoftAppId, resource: `api://${publicHost}/${config.microsoftAppId}` })
+        : undefined,
+    entraRole: config.editor.entraRole,
+    insights: insightsStore,
+    translate: translator,
+    fiche: (id) => longTail?.fiche(id),
+    reviewMaxDays: config.editor.reviewMaxDays,
+    shippedDir: config.contentDir,
+    evalDir: config.editor.evalDir,
+    logger,
+    now: options.now ?? (() => new Date()),
+  });
   mountIndicators(
     server,
     { insights: insightsStore, handoffs: handoffStore, title: (id) => knowledge.current().kb.byId.get(id)?.text.fr.title },
     { minCount: config.indicators.minCount, top: config.indicators.top, now: options.now ?? (() => new Date()), logger },
   );
-  const publicHost = config.directLine.publicUrl ? new URL(config.directLine.publicUrl).host : '';
   mountConsole(server, {
     accounts: config.console.accounts,
     sessions: new Sessions(secret, config.console.sessionHours * 3600),
@@ -188,7 +240,7 @@ export async function startApp(
   });
 
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
-    const storageOk = (await storage.ping()) && (await directLineStore.ping()) && (await insightsStore.ping());
+    const storageOk = (await storage.ping()) && (await directLineStore.ping()) && (await insightsStore.ping()) && (await knowledgeStore.ping());
     res.send(storageOk ? 200 : 503, {
       status: storageOk ? 'ok' : 'degraded',
       storage: storageOk ? 'ok' : 'unavailable',
@@ -199,12 +251,19 @@ export async function startApp(
 
   let watcher: Watcher | undefined;
   if (config.watchContent) {
+    // A change to the shipped files becomes a new revision (when no editor published since).
     watcher = watchFolder(config.contentDir, () => {
-      const r = knowledge.reload();
-      if (r.ok) logger.info('knowledge reloaded', { entries: r.entries });
-      else logger.error('knowledge change refused: the content is invalid, the previous version stays live', { problems: r.problems.map((p) => `${p.file}: ${p.field}: ${p.message}`) });
+      workspace.init().catch((err) => logger.error('knowledge change refused: the content is invalid, the published revision stays live', { err, problems: (err as { details?: { problems?: unknown } }).details?.problems }));
     }, (err) => logger.warn('content watcher failed; reload needs a restart', { err }));
   }
+  // Revisions published by another instance are served within seconds.
+  let syncing = false;
+  const syncTimer = setInterval(() => {
+    if (syncing) return;
+    syncing = true;
+    workspace.sync().catch((err) => logger.error('knowledge sync failed', { err })).finally(() => { syncing = false; });
+  }, config.editor.syncSeconds * 1000);
+  syncTimer.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -224,11 +283,14 @@ export async function startApp(
     directLineStore,
     handoffStore,
     insightsStore,
+    knowledgeStore,
+    workspace,
     handoffWatch,
     directLineSecret: secret,
     port,
     async close() {
       watcher?.close();
+      clearInterval(syncTimer);
       handoffWatch.stop();
       stopDirectLine();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -236,6 +298,7 @@ export async function startApp(
       await directLineStore.close();
       await handoffStore.close();
       await insightsStore.close();
+      await knowledgeStore.close();
     },
   };
 }

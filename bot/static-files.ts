@@ -30,6 +30,7 @@ export function mountStatic(server: restify.Server): void {
   server.get('/console', page('console.html'));
   server.get('/indicateurs', page('indicators.html'));
   server.get('/indicators', page('indicators.html'));
+  server.get('/editeur', page('editor.html'));
   const teamsJs = path.join(path.dirname(require.resolve('@microsoft/teams-js')));
   server.get('/vendor/teams-js/*', restify.plugins.serveStaticFiles(teamsJs, { maxAge: 86400 }));
   server.get('/web/*', restify.plugins.serveStaticFiles(web, { maxAge: 0 }));

@@ -45,6 +45,12 @@ interface RawFile {
   data: unknown;
 }
 
+/**
+ * The content as files: relative path (`procedures/cni-passeport.yaml`) to parsed YAML.
+ * A folder on disk and a revision in storage are both this; the base is built from it.
+ */
+export type ContentFiles = ReadonlyMap<string, unknown>;
+
 function listYaml(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
@@ -53,27 +59,44 @@ function listYaml(dir: string): string[] {
     .sort();
 }
 
-function readYaml(root: string, rel: string, problems: ContentProblem[]): RawFile | undefined {
-  const full = path.join(root, rel);
-  let source: string;
-  try {
-    source = fs.readFileSync(full, 'utf8');
-  } catch (err) {
-    problems.push({ file: rel, field: '-', message: `cannot be read (${(err as Error).message})` });
-    return undefined;
-  }
+/** The folders and single files a content folder holds. */
+export const CONTENT_FOLDERS = ['procedures', 'errors', 'external', 'services', 'bodies'] as const;
+export const CONTENT_SINGLES = ['directory/communes.yaml', 'intents.yaml', 'decision.yaml'] as const;
+
+/** Parses YAML text; the problem says where it is wrong. */
+export function parseContentYaml(rel: string, source: string, problems: ContentProblem[]): unknown {
   try {
     const data: unknown = parseYaml(source, { prettyErrors: false });
     if (data === null || typeof data !== 'object') {
       problems.push({ file: rel, field: '-', message: 'is empty or not a YAML mapping' });
       return undefined;
     }
-    return { rel, data };
+    return data;
   } catch (err) {
     const msg = err instanceof YAMLParseError ? `invalid YAML at line ${err.linePos?.[0].line ?? '?'}: ${err.code}` : `invalid YAML: ${(err as Error).message}`;
     problems.push({ file: rel, field: '-', message: msg });
     return undefined;
   }
+}
+
+/** Reads a content folder's YAML files, collecting problems (unreadable or invalid YAML). */
+export function readContentFiles(dir: string): { files: Map<string, unknown>; problems: ContentProblem[] } {
+  const problems: ContentProblem[] = [];
+  const files = new Map<string, unknown>();
+  const read = (rel: string): void => {
+    let source: string;
+    try {
+      source = fs.readFileSync(path.join(dir, rel), 'utf8');
+    } catch (err) {
+      problems.push({ file: rel, field: '-', message: `cannot be read (${(err as Error).message})` });
+      return;
+    }
+    const data = parseContentYaml(rel, source, problems);
+    if (data !== undefined) files.set(rel.split(path.sep).join('/'), data);
+  };
+  for (const folder of CONTENT_FOLDERS) for (const file of listYaml(path.join(dir, folder))) read(path.join(folder, file));
+  for (const rel of CONTENT_SINGLES) if (fs.existsSync(path.join(dir, rel))) read(rel);
+  return { files, problems };
 }
 
 function check<T>(schema: z.ZodType<T, z.ZodTypeDef, unknown>, raw: RawFile, problems: ContentProblem[]): T | undefined {
@@ -90,20 +113,35 @@ export type LoadResult = { ok: true; kb: KnowledgeBase } | { ok: false; problems
 
 /** Reads and validates a content folder, collecting every problem. */
 export function readKnowledge(dir: string): LoadResult {
-  const problems: ContentProblem[] = [];
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
     return { ok: false, problems: [{ file: dir, field: '-', message: 'is not a folder' }] };
   }
+  const { files, problems } = readContentFiles(dir);
+  const built = buildKnowledge(files);
+  if (problems.length === 0) return built;
+  return { ok: false, problems: [...problems, ...(built.ok ? [] : built.problems)] };
+}
 
+/** The files of a folder (`procedures/`) in a content set, sorted by path. */
+function filesIn(files: ContentFiles, folder: string): RawFile[] {
+  return [...files.entries()]
+    .filter(([rel]) => rel.startsWith(`${folder}/`) && !rel.slice(folder.length + 1).includes('/'))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([rel, data]) => ({ rel, data }));
+}
+
+const baseName = (rel: string): string => rel.slice(rel.lastIndexOf('/') + 1).replace(/\.ya?ml$/, '');
+
+/** Validates content files and builds the base, collecting every problem. */
+export function buildKnowledge(files: ContentFiles): LoadResult {
+  const problems: ContentProblem[] = [];
   const entries: Entry[] = [];
   const seenIds = new Map<string, string>();
   for (const [folder, kind] of Object.entries(ENTRY_FOLDERS)) {
-    for (const file of listYaml(path.join(dir, folder))) {
-      const raw = readYaml(dir, path.join(folder, file), problems);
-      if (!raw) continue;
+    for (const raw of filesIn(files, folder)) {
       const entry = check(entrySchema, raw, problems);
       if (!entry) continue;
-      if (path.basename(file, path.extname(file)) !== entry.id) {
+      if (baseName(raw.rel) !== entry.id) {
         problems.push({ file: raw.rel, field: 'id', message: `must match the file name (${entry.id}.yaml)` });
       }
       if (entry.kind !== kind) {
@@ -118,31 +156,28 @@ export function readKnowledge(dir: string): LoadResult {
   if (entries.length === 0) problems.push({ file: '.', field: '-', message: 'holds no entry (procedures/, errors/, external/)' });
 
   const services = new Map<string, Service>();
-  for (const file of listYaml(path.join(dir, 'services'))) {
-    const raw = readYaml(dir, path.join('services', file), problems);
-    const s = raw && check(serviceSchema, raw, problems);
-    if (!raw || !s) continue;
-    if (path.basename(file, path.extname(file)) !== s.id) problems.push({ file: raw.rel, field: 'id', message: `must match the file name (${s.id}.yaml)` });
+  for (const raw of filesIn(files, 'services')) {
+    const s = check(serviceSchema, raw, problems);
+    if (!s) continue;
+    if (baseName(raw.rel) !== s.id) problems.push({ file: raw.rel, field: 'id', message: `must match the file name (${s.id}.yaml)` });
     services.set(s.id, s);
   }
   const bodies = new Map<string, Body>();
-  for (const file of listYaml(path.join(dir, 'bodies'))) {
-    const raw = readYaml(dir, path.join('bodies', file), problems);
-    const b = raw && check(bodySchema, raw, problems);
-    if (!raw || !b) continue;
-    if (path.basename(file, path.extname(file)) !== b.id) problems.push({ file: raw.rel, field: 'id', message: `must match the file name (${b.id}.yaml)` });
+  for (const raw of filesIn(files, 'bodies')) {
+    const b = check(bodySchema, raw, problems);
+    if (!b) continue;
+    if (baseName(raw.rel) !== b.id) problems.push({ file: raw.rel, field: 'id', message: `must match the file name (${b.id}.yaml)` });
     bodies.set(b.id, b);
   }
 
   const single = <T>(rel: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): T | undefined => {
-    if (!fs.existsSync(path.join(dir, rel))) {
+    if (!files.has(rel)) {
       problems.push({ file: rel, field: '-', message: 'is missing' });
       return undefined;
     }
-    const raw = readYaml(dir, rel, problems);
-    return raw && check(schema, raw, problems);
+    return check(schema, { rel, data: files.get(rel) }, problems);
   };
-  const communes = single(path.join('directory', 'communes.yaml'), communesSchema);
+  const communes = single('directory/communes.yaml', communesSchema);
   const intents = single('intents.yaml', intentsSchema);
   const decision = single('decision.yaml', decisionConfigSchema);
 
@@ -157,7 +192,7 @@ export function readKnowledge(dir: string): LoadResult {
 
 function entryFile(e: Entry): string {
   const folder = Object.keys(ENTRY_FOLDERS).find((f) => ENTRY_FOLDERS[f] === e.kind) ?? '.';
-  return path.join(folder, `${e.id}.yaml`);
+  return `${folder}/${e.id}.yaml`;
 }
 
 function checkReferences(
@@ -186,17 +221,17 @@ function checkReferences(
     if (e.procedure) need(file, 'procedure', byId.get(e.procedure)?.kind === 'procedure', `"${e.procedure}" is not a procedure entry`);
   }
   for (const s of services.values()) {
-    const file = path.join('services', `${s.id}.yaml`);
+    const file = `services/${s.id}.yaml`;
     if (s.site) need(file, 'site', services.get(s.site)?.kind === 'site', `"${s.site}" is not a site of the directory`);
   }
   if (communes) {
     for (const a of communes.arrondissements) {
       const sites = [...services.values()].filter((s) => s.kind === 'site' && s.arrondissements.includes(a.code));
-      need(path.join('directory', 'communes.yaml'), 'arrondissements', sites.length === 1, `arrondissement ${a.code} (${a.name}) must be served by exactly one site, found ${sites.length}`);
+      need('directory/communes.yaml', 'arrondissements', sites.length === 1, `arrondissement ${a.code} (${a.name}) must be served by exactly one site, found ${sites.length}`);
     }
     const known = new Set(communes.arrondissements.map((a) => a.code));
     communes.communes.forEach((c, i) => {
-      need(path.join('directory', 'communes.yaml'), `communes.${i}.arrondissement`, known.has(c.arrondissement), `unknown arrondissement ${c.arrondissement}`);
+      need('directory/communes.yaml', `communes.${i}.arrondissement`, known.has(c.arrondissement), `unknown arrondissement ${c.arrondissement}`);
     });
   }
 }

@@ -62,6 +62,10 @@ export interface InsightsStore {
   frequentUnanswered(fromDay: string, toDay: string, limit: number): Promise<Array<{ key: string; text: string; count: number }>>;
   /** The unanswered questions themselves, newest first (for editors). */
   unanswered(limit: number): Promise<UnansweredQuestion[]>;
+  /** Questions editors have not handled nor dismissed yet, newest first, with their ids. */
+  openUnanswered(limit: number): Promise<Array<UnansweredQuestion & { id: number }>>;
+  /** Marks questions handled (words added to an entry) or dismissed ("not for us"); returns how many. */
+  markUnanswered(ids: number[], status: 'handled' | 'dismissed'): Promise<number>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

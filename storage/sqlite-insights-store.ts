@@ -12,9 +12,22 @@ export class SqliteInsightsStore extends SqliteStore implements InsightsStore {
       CREATE INDEX IF NOT EXISTS insight_events_day ON insight_events (day);
       CREATE TABLE IF NOT EXISTS unanswered_questions (
         id INTEGER PRIMARY KEY, day TEXT NOT NULL, at TEXT NOT NULL, conversation TEXT NOT NULL, lang TEXT NOT NULL,
-        reason TEXT NOT NULL, entry TEXT, text TEXT NOT NULL, key TEXT NOT NULL);
+        reason TEXT NOT NULL, entry TEXT, text TEXT NOT NULL, key TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'open');
       CREATE INDEX IF NOT EXISTS unanswered_day ON unanswered_questions (day);
     `);
+  }
+
+  async openUnanswered(limit: number): Promise<Array<UnansweredQuestion & { id: number }>> {
+    return this.open()
+      .prepare<[number], UnansweredQuestion & { id: number; entry: string | null }>("SELECT id, day, at, conversation, lang, reason, entry, text, key FROM unanswered_questions WHERE status = 'open' ORDER BY id DESC LIMIT ?")
+      .all(limit)
+      .map((r) => ({ ...r, entry: r.entry ?? undefined }));
+  }
+
+  async markUnanswered(ids: number[], status: 'handled' | 'dismissed'): Promise<number> {
+    const db = this.open();
+    const mark = db.prepare("UPDATE unanswered_questions SET status = ? WHERE id = ? AND status = 'open'");
+    return db.transaction(() => ids.reduce((n, id) => n + mark.run(status, id).changes, 0))();
   }
 
   async record(e: InsightEvent): Promise<void> {

@@ -38,6 +38,12 @@ export class EntraValidator {
 
   /** The agent named by a valid token; throws with the reason otherwise. */
   async validate(token: string): Promise<SessionAgent> {
+    const { id, name } = await this.validateWithRoles(token);
+    return { id, name };
+  }
+
+  /** The person named by a valid token, with the app roles Entra ID gives them. */
+  async validateWithRoles(token: string): Promise<SessionAgent & { roles: string[] }> {
     const [h, p, s] = token.split('.');
     if (!h || !p || !s) throw new Error('malformed token');
     const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { alg?: string; kid?: string };
@@ -57,6 +63,7 @@ export class EntraValidator {
     if (typeof claims.nbf === 'number' && claims.nbf > nowS + 300) throw new Error('not yet valid');
     const id = String(claims.oid ?? claims.sub ?? '');
     if (!id) throw new Error('no user id');
-    return { id, name: String(claims.name ?? claims.preferred_username ?? 'Agent') };
+    const roles = Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    return { id, name: String(claims.name ?? claims.preferred_username ?? 'Agent'), roles };
   }
 }

@@ -14,8 +14,9 @@ export interface SessionAgent {
 export class Sessions {
   private readonly key: Buffer;
 
-  constructor(secret: string, readonly ttlSeconds: number, private readonly now: () => number = () => Date.now()) {
-    this.key = createHmac('sha256', secret).update('console-sessions-v1').digest();
+  /** `purpose` keys the signatures: a session for one purpose (agents) is refused for another (editors). */
+  constructor(secret: string, readonly ttlSeconds: number, private readonly now: () => number = () => Date.now(), purpose = 'console-sessions-v1') {
+    this.key = createHmac('sha256', secret).update(purpose).digest();
   }
 
   issue(agent: SessionAgent): { token: string; expires_in: number } {

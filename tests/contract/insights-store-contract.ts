@@ -61,6 +61,18 @@ export function insightsStoreContract(name: string, open: () => Promise<Insights
       expect(await store.frequentUnanswered('2026-11-25', '2026-11-30', 10)).toEqual([]);
     });
 
+    it('lets editors mark questions handled or dismissed: they leave the open list, once', async () => {
+      await store.addUnanswered(question('2026-11-23', 'a', 'a'));
+      await store.addUnanswered(question('2026-11-23', 'b', 'b'));
+      const open = await store.openUnanswered(10);
+      expect(open.map((q) => q.text)).toEqual(['b', 'a']);
+      expect(await store.markUnanswered([open[0]!.id], 'dismissed')).toBe(1);
+      expect(await store.markUnanswered([open[0]!.id], 'handled')).toBe(0);
+      expect((await store.openUnanswered(10)).map((q) => q.text)).toEqual(['a']);
+      // Still counted in the published results: it was asked.
+      expect(await store.frequentUnanswered('2026-11-23', '2026-11-23', 10)).toHaveLength(2);
+    });
+
     if (reopen) {
       it('keeps everything across a restart', async () => {
         await store.record(event('2026-11-23', 'a', 'question', 'answered'));
