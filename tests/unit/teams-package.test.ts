@@ -33,6 +33,8 @@ it('builds a Teams package: manifest with the bot, resource-specific consent and
     expect(m.webApplicationInfo).toEqual({ id: '11111111-2222-3333-4444-555555555555', resource: 'api://assistant.prefecture.example/11111111-2222-3333-4444-555555555555' });
     expect(m.validDomains).toEqual(['assistant.prefecture.example']);
     expect(m.staticTabs[0]).toMatchObject({ contentUrl: 'https://assistant.prefecture.example/console', scopes: ['personal'] });
+    // The knowledge editor is a tab too; only editors (app role) can sign in to it.
+    expect(m.staticTabs[1]).toMatchObject({ contentUrl: 'https://assistant.prefecture.example/editeur', scopes: ['personal'] });
     for (const [name, size] of [['color.png', 192], ['outline.png', 32]] as const) {
       const png = files.get(name)!;
       expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
