@@ -9,7 +9,8 @@ import type { KnowledgeBase } from '../../knowledge/load';
 import type { Logger } from '../logger';
 import { RateLimiter } from '../rate-limit';
 import { firstName, Relay } from '../handoff/relay';
-import { AgentAccount, verifyPassword } from './accounts';
+import type { AgentAccount } from './accounts';
+import { signInLocally } from './sign-in';
 import type { EntraValidator } from './entra';
 import { SessionAgent, Sessions } from './sessions';
 
@@ -69,19 +70,14 @@ export function mountConsole(
   });
 
   server.post('/api/console/login', async (req: Req, res: Res) => {
-    const body = (req.body ?? {}) as { username?: unknown; password?: unknown };
-    if (!signInLimiter.take(req.socket.remoteAddress ?? 'unknown')) {
-      fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
+    const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
+    const result = signInLocally(deps.accounts, body, signInLimiter, req.socket.remoteAddress ?? 'unknown');
+    if (!result.ok) {
+      if (result.reason) logger.warn('console sign-in refused', { reason: result.reason });
+      fail(res, result.status, result.code, result.message);
       return;
     }
-    const account = deps.accounts.find((a) => a.username === body.username);
-    if (!account || typeof body.password !== 'string' || !verifyPassword(body.password, account.passwordHash)) {
-      logger.warn('console sign-in refused', { reason: account ? 'password' : 'unknown account' });
-      fail(res, 401, 'BadCredentials', 'wrong username or password');
-      return;
-    }
-    const agent = { id: `local:${account.username}`, name: account.name };
-    res.send(200, { ...sessions.issue(agent), agent });
+    res.send(200, { ...sessions.issue(result.who), agent: result.who });
   });
 
   server.post('/api/console/sso', async (req: Req, res: Res) => {

@@ -20,7 +20,8 @@ import { tarFiles } from '../../knowledge/tar';
 import { groupUnanswered, suggestWords } from '../../knowledge/unanswered-groups';
 import type { InsightsStore } from '../../storage/insights-store';
 import type { Author } from '../../storage/knowledge-store';
-import { AgentAccount, verifyPassword } from '../console/accounts';
+import type { AgentAccount } from '../console/accounts';
+import { signInLocally } from '../console/sign-in';
 import type { EntraValidator } from '../console/entra';
 import type { Sessions } from '../console/sessions';
 import type { Translate } from '../../dialogs/orientation-dialog';
@@ -85,16 +86,13 @@ export function mountEditor(server: restify.Server, deps: EditorDeps): void {
   });
 
   server.post('/api/editor/login', async (req: Req, res: Res) => {
-    const b = body(req);
-    if (!signInLimiter.take(req.socket.remoteAddress ?? 'unknown')) { fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute'); return; }
-    const account = deps.accounts.find((a) => a.username === b.username);
-    if (!account || typeof b.password !== 'string' || !verifyPassword(b.password, account.passwordHash)) {
-      logger.warn('editor sign-in refused', { reason: account ? 'password' : 'unknown account' });
-      fail(res, 401, 'BadCredentials', 'wrong username or password');
+    const result = signInLocally(deps.accounts, body(req), signInLimiter, req.socket.remoteAddress ?? 'unknown');
+    if (!result.ok) {
+      if (result.reason) logger.warn('editor sign-in refused', { reason: result.reason });
+      fail(res, result.status, result.code, result.message);
       return;
     }
-    const editor = { id: `local:${account.username}`, name: account.name };
-    res.send(200, { ...sessions.issue(editor), editor });
+    res.send(200, { ...sessions.issue(result.who), editor: result.who });
   });
 
   server.post('/api/editor/sso', async (req: Req, res: Res) => {
