@@ -220,3 +220,17 @@ it('lists unanswered questions grouped, adds their words to an entry, or dismiss
   await api('POST', '/api/editor/draft/discard', claire);
   expect((await api('POST', '/api/editor/unanswered/dismiss', claire, { ids: [] })).status).toBe(400);
 });
+
+it('flags what to re-check first: a review too old, a cited fiche modified after the review', async () => {
+  const { json } = await api('GET', '/api/editor/entries/cni-passeport', claire);
+  expect(json.fiches).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'F21089', url: expect.stringMatching(/^https:\/\/www\.service-public\.fr\/.+F21089$/), modified: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) })]));
+  expect(json.flags).toEqual([]);
+  const entry = structuredClone(json.entry);
+  entry.reviewed = '2019-06-01';
+  expect((await api('PUT', '/api/editor/entries/cni-passeport', claire, { entry, version: json.version })).status).toBe(200);
+  const listed = (await api('GET', '/api/editor/entries', claire)).json.entries.find((e: any) => e.id === 'cni-passeport');
+  expect(listed.status).toBe('changed');
+  expect(listed.flags.map((f: any) => f.code)).toEqual(expect.arrayContaining(['reviewOverdue', 'ficheChanged']));
+  expect(listed.flags.filter((f: any) => f.code === 'ficheChanged').map((f: any) => f.fiche)).toContain('F21089');
+  await api('POST', '/api/editor/draft/discard', claire);
+});
