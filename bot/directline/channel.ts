@@ -10,6 +10,7 @@ import { Logger } from '../logger';
 import { pseudonym } from '../redact';
 import { SocketHub } from './socket-hub';
 import { newId, TokenService } from './tokens';
+import { ClusterBus, LocalBus, MAX_BUS_PAYLOAD } from '../cluster/bus';
 
 /** Runs one activity through the bot (the in-process bridge to the adapter). */
 export type BotBridge = (activity: Partial<Activity>) => Promise<void>;
@@ -44,7 +45,33 @@ export class DirectLineChannel {
     private readonly serviceUrl: () => string,
     private readonly logger: Logger,
     private readonly bot: { id: string; name: string } = { id: 'bot', name: 'Assistant' },
-  ) {}
+    private readonly bus: ClusterBus = new LocalBus(),
+  ) {
+    // Another instance stored an activity: the sockets held here get it.
+    bus.on('dl_activity', (body) => {
+      const c = typeof body.c === 'string' ? body.c : undefined;
+      if (!c || !this.hub.has(c)) return;
+      const w = typeof body.w === 'number' ? body.w : undefined;
+      if (Array.isArray(body.a)) {
+        this.hub.push(c, body.a, w);
+        return;
+      }
+      if (w === undefined) return;
+      // Too big for a notification: read from the shared store.
+      this.store.after(c, w - 1, 1).then(
+        (s) => this.hub.push(c, s.map((x) => x.activity), w),
+        (err: unknown) => this.logger.warn('activity from another instance not pushed', { err, conversation: pseudonym(c) }),
+      );
+    });
+  }
+
+  /** Pushes to the sockets held here and tells the other instances. */
+  private pushAll(conversationId: string, activities: unknown[], watermark: number | undefined): void {
+    this.hub.push(conversationId, activities, watermark);
+    const inline = { c: conversationId, w: watermark, a: activities };
+    const body = JSON.stringify(inline).length < MAX_BUS_PAYLOAD - 200 ? inline : { c: conversationId, w: watermark };
+    this.bus.publish('dl_activity', body).catch((err: unknown) => this.logger.warn('activity not announced to other instances', { err, conversation: pseudonym(conversationId) }));
+  }
 
   /** Creates a conversation and a token bound to it (tokens/generate, the page's token route). */
   async create(userId?: string): Promise<ConversationGrant> {
@@ -134,7 +161,7 @@ export class DirectLineChannel {
       timestamp: new Date().toISOString(),
     };
     const stored = await this.store.append(conversationId, activity);
-    this.hub.push(conversationId, [stored.activity], stored.seq);
+    this.pushAll(conversationId, [stored.activity], stored.seq);
     await this.serialised(conversationId, () => this.bridge(stored.activity as Partial<Activity>)).catch((err: unknown) => {
       this.logger.error('the bot failed on an activity', { err, conversation: pseudonym(conversationId) });
       throw new ChannelError(502, 'BotError', 'the bot could not handle the activity');
@@ -149,11 +176,11 @@ export class DirectLineChannel {
     delete activity.id;
     if (activity.type === 'typing') {
       const id = newId('typing-');
-      this.hub.push(conversationId, [{ ...activity, id }], undefined);
+      this.pushAll(conversationId, [{ ...activity, id }], undefined);
       return id;
     }
     const stored = await this.store.append(conversationId, activity);
-    this.hub.push(conversationId, [stored.activity], stored.seq);
+    this.pushAll(conversationId, [stored.activity], stored.seq);
     return stored.activity.id;
   }
 
@@ -161,7 +188,7 @@ export class DirectLineChannel {
   async updateFromBot(conversationId: string, activityId: string, body: Record<string, unknown>): Promise<string> {
     const activity = { ...body, id: activityId, conversation: { id: conversationId }, channelId: 'directline' };
     if (!(await this.store.update(conversationId, activityId, activity))) throw new ChannelError(404, 'NotFound', 'unknown activity');
-    this.hub.push(conversationId, [activity as StoredActivity['activity']], undefined);
+    this.pushAll(conversationId, [activity as StoredActivity['activity']], undefined);
     return activityId;
   }
 

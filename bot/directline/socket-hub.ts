@@ -48,6 +48,11 @@ export class SocketHub {
     });
   }
 
+  /** Whether sockets of this conversation are open here. */
+  has(conversationId: string): boolean {
+    return (this.sockets.get(conversationId)?.size ?? 0) > 0;
+  }
+
   /** Sends activities to every socket of a conversation. */
   push(conversationId: string, activities: unknown[], watermark: number | undefined): void {
     const set = this.sockets.get(conversationId);
