@@ -20,6 +20,10 @@ export interface Config {
   microsoftAppTenantId: string;
   /** Folder holding the SQLite database and other local data. */
   dataDir: string;
+  /** PostgreSQL (several instances); empty means SQLite files in `dataDir`. */
+  databaseUrl: string;
+  /** Connections per instance to PostgreSQL. */
+  databasePoolSize: number;
   /** Knowledge content folder. */
   contentDir: string;
   /** Reload the knowledge base when its files change. */
@@ -131,6 +135,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     microsoftAppType: appType,
     microsoftAppTenantId: tenant,
     dataDir: path.resolve(root, env.DATA_DIR?.trim() || 'data'),
+    databaseUrl: databaseUrl(env),
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     contentDir: path.resolve(root, env.KB_CONTENT_DIR?.trim() || path.join('knowledge', 'content')),
     watchContent: oneOf(env, 'KB_WATCH', ['true', 'false'] as const, 'true') === 'true',
     maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 2000, 100, 100000),
@@ -178,6 +184,20 @@ function agentAccounts(env: NodeJS.ProcessEnv, name: 'AGENT_ACCOUNTS' | 'EDITOR_
     if (typeof o.passwordHash !== 'string' || !o.passwordHash.startsWith('scrypt$')) throw new ConfigError(name, `entry ${i}: passwordHash must come from npm run agent-hash`);
     return { username: o.username, name: o.name.trim(), passwordHash: o.passwordHash };
   });
+}
+
+function databaseUrl(env: NodeJS.ProcessEnv): string {
+  const raw = (env.DATABASE_URL ?? '').trim();
+  if (raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'must be a URL such as postgres://user:password@host:5432/database');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new ConfigError('DATABASE_URL', `must start with postgres:// (got ${url.protocol}//)`);
+  if (!url.hostname) throw new ConfigError('DATABASE_URL', 'names no host');
+  return raw;
 }
 
 function agentHours(env: NodeJS.ProcessEnv): WeeklyHours | undefined {

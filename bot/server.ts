@@ -15,11 +15,9 @@ import { translator } from './i18n';
 import { pseudonym } from './redact';
 import { OrientationDialog } from '../dialogs/orientation-dialog';
 import { LiveKnowledge } from '../knowledge/live';
-import { SqliteStateStore } from '../storage/sqlite-storage';
 import { StateStore } from '../storage/port';
 import { watchFolder, Watcher } from './content-watcher';
 import { DirectLineStore } from '../storage/directline-store';
-import { SqliteDirectLineStore } from '../storage/sqlite-directline-store';
 import { DirectLineChannel } from './directline/channel';
 import { SocketHub } from './directline/socket-hub';
 import { TokenService } from './directline/tokens';
@@ -27,7 +25,6 @@ import { connectorKey, directLineSecret } from './directline/secret';
 import { mountDirectLine } from './directline/routes';
 import { mountStatic } from './static-files';
 import { HandoffStore } from '../storage/handoff-store';
-import { SqliteHandoffStore } from '../storage/sqlite-handoff-store';
 import { HandoffService } from './handoff/handoff-service';
 import { Relay } from './handoff/relay';
 import { Proactive } from './handoff/proactive';
@@ -44,12 +41,11 @@ import { Activity } from 'botbuilder';
 import { RightToErrorDialog } from '../dialogs/right-to-error-dialog';
 import { CommandRouter } from '../dialogs/commands';
 import { InsightsStore } from '../storage/insights-store';
-import { SqliteInsightsStore } from '../storage/sqlite-insights-store';
 import { InsightsService } from './insights/insights-service';
 import { mountIndicators } from './insights/routes';
 import { openLongTail } from './long-tail';
+import { openStores, Stores } from './stores';
 import { KnowledgeStore } from '../storage/knowledge-store';
-import { SqliteKnowledgeStore } from '../storage/sqlite-knowledge-store';
 import { KnowledgeWorkspace } from './editor/workspace';
 import { mountEditor } from './editor/routes';
 
@@ -100,16 +96,34 @@ export interface App {
 export async function startApp(
   config: Config,
   logger: Logger,
-  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; knowledgeStore?: KnowledgeStore; now?: () => Date } = {},
+  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; knowledgeStore?: KnowledgeStore; stores?: Stores; now?: () => Date } = {},
 ): Promise<App> {
+  const stores =
+    options.stores ??
+    (await openStores(config, logger, { state: options.storage, directLine: options.directLineStore, handoff: options.handoffStore, insights: options.insightsStore, knowledge: options.knowledgeStore }, options.now));
   // The shipped folder is checked first (an invalid one stops the start); the bot then
   // serves the latest published revision, which is the folder on a first start.
+  try {
+    return await assemble(config, logger, stores, options.now);
+  } catch (err) {
+    // A start that fails (invalid knowledge, a port in use) leaves nothing open.
+    await stores.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function assemble(config: Config, logger: Logger, stores: Stores, now: (() => Date) | undefined): Promise<App> {
+  const options = { now };
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
-  const knowledgeStore = options.knowledgeStore ?? new SqliteKnowledgeStore(path.join(config.dataDir, 'knowledge.sqlite'), options.now);
+  const knowledgeStore = stores.knowledge;
   const workspace = new KnowledgeWorkspace(knowledgeStore, knowledge, config.contentDir, logger);
   await workspace.init();
-  const storage = options.storage ?? new SqliteStateStore(path.join(config.dataDir, 'bot.sqlite'));
+  // Another instance published: serve it now (the timer below is the safety net).
+  stores.bus.on('knowledge_published', () => {
+    workspace.sync().catch((err) => logger.error('knowledge sync failed', { err }));
+  });
+  const storage = stores.state;
   const state = createBotState(storage);
   const adapter = createAdapter(config, logger, translator, state);
   // The built-in Direct Line channel hands activities to the bot in-process, through an
@@ -120,7 +134,7 @@ export async function startApp(
   const secret = directLineSecret(config.directLine.secret, config.dataDir);
   const key = connectorKey(secret);
   const connectorBase = (): string => `http://127.0.0.1:${listeningPort}/connector/${key}`;
-  const handoffStore = options.handoffStore ?? new SqliteHandoffStore(path.join(config.dataDir, 'handoff.sqlite'), options.now);
+  const handoffStore = stores.handoff;
   const site = mainSite(knowledge.current().kb);
   const hours = config.handoff.hours ?? site?.hours;
   if (!hours) throw new Error('no agent hours: set AGENT_HOURS or give the main site opening hours');
@@ -132,7 +146,7 @@ export async function startApp(
   const teams = new TeamsHandler(relay, agentsChannel, config.teams, translator('fr'), logger);
   const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, relay, options.now);
   const handoffDialog = new HandoffDialog(handoff, translator, (lang) => mainContact(knowledge.current().kb, lang));
-  const insightsStore = options.insightsStore ?? new SqliteInsightsStore(path.join(config.dataDir, 'insights.sqlite'));
+  const insightsStore = stores.insights;
   const insights = new InsightsService(insightsStore, secret, logger, options.now);
   const longTail = openLongTail(logger);
   const dialog = new OrientationDialog({
@@ -157,7 +171,7 @@ export async function startApp(
   const commands = new CommandRouter({ knowledge, language: state.language, translate: translator, handoff, maxMessageChars: config.maxMessageChars });
   const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog, rightToError], { relay, teams, commands });
 
-  const directLineStore = options.directLineStore ?? new SqliteDirectLineStore(path.join(config.dataDir, 'directline.sqlite'));
+  const directLineStore = stores.directLine;
   const channel = new DirectLineChannel(
     directLineStore,
     new TokenService(secret, config.directLine.tokenTtlSeconds),
@@ -165,6 +179,8 @@ export async function startApp(
     (activity) => bridgeAdapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)),
     connectorBase,
     logger,
+    undefined,
+    stores.bus,
   );
 
   const server = restify.createServer({ name: 'prefecture-orientation-bot' });
@@ -239,13 +255,19 @@ export async function startApp(
     now: options.now ?? (() => new Date()),
   });
 
+  // Alive: the process answers. Ready: storage reachable and a knowledge revision served.
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
-    const storageOk = (await storage.ping()) && (await directLineStore.ping()) && (await insightsStore.ping()) && (await knowledgeStore.ping());
-    res.send(storageOk ? 200 : 503, {
-      status: storageOk ? 'ok' : 'degraded',
-      storage: storageOk ? 'ok' : 'unavailable',
-      knowledge: { entries: knowledge.current().kb.entries.length },
-      uptimeSeconds: Math.round(process.uptime()),
+    res.send(200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+  server.get('/api/ready', async (_req: restify.Request, res: restify.Response) => {
+    const checks = await Promise.all([storage.ping(), directLineStore.ping(), handoffStore.ping(), insightsStore.ping(), knowledgeStore.ping()]);
+    const storageOk = checks.every(Boolean);
+    const knowledgeOk = knowledge.revision !== null;
+    const ready = storageOk && knowledgeOk;
+    res.send(ready ? 200 : 503, {
+      status: ready ? 'ready' : 'not ready',
+      storage: storageOk ? stores.kind : 'unavailable',
+      knowledge: { revision: knowledge.revision, entries: knowledge.current().kb.entries.length },
     });
   });
 
@@ -294,11 +316,7 @@ export async function startApp(
       handoffWatch.stop();
       stopDirectLine();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await storage.close();
-      await directLineStore.close();
-      await handoffStore.close();
-      await insightsStore.close();
-      await knowledgeStore.close();
+      await stores.close();
     },
   };
 }

@@ -73,5 +73,7 @@ export interface HandoffStore {
   createdBetween(fromIso: string, toIso: string): Promise<Array<Pick<HandoffRequest, 'createdAt' | 'takenAt' | 'state' | 'rating'>>>;
   /** Seconds between request and take, for the most recent taken requests. */
   recentWaits(limit: number): Promise<number[]>;
+  /** True when the store can serve requests (readiness). */
+  ping(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -186,6 +186,8 @@ describe('malformed requests get a 400 with a clear message', () => {
   it('keeps serving after all of this', async () => {
     const health = await fetch(`http://127.0.0.1:${app.port}/api/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toMatchObject({ status: 'ok', knowledge: { entries: kb.entries.length } });
+    const ready = await fetch(`http://127.0.0.1:${app.port}/api/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', storage: 'sqlite', knowledge: { revision: 1, entries: kb.entries.length } });
   });
 });
