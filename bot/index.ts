@@ -5,6 +5,36 @@
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { startApp } from './server';
+import { openStores, Stores } from './stores';
+import { StorageError } from '../storage/port';
+import { backoff, WaitingServer } from './waiting-server';
+import type { Config } from './config';
+import type { Logger } from './logger';
+
+/**
+ * Opens the stores; while the database is unreachable, answers "not ready" on the port and
+ * retries with backoff. Anything else (a wrong URL, a failed migration) stops the start.
+ */
+async function storesWithRetry(config: Config, logger: Logger): Promise<Stores> {
+  let waiting: WaitingServer | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const stores = await openStores(config, logger);
+      await waiting?.close();
+      return stores;
+    } catch (err) {
+      if (!(err instanceof StorageError) || err.code !== 'STORAGE_UNAVAILABLE') throw err;
+      const delay = backoff(attempt);
+      logger.error('database unreachable at start; retrying', { attempt: attempt + 1, retryInMs: delay, reason: err.message });
+      if (!waiting) {
+        waiting = new WaitingServer();
+        await waiting.listen(config.port, config.host);
+      }
+      waiting.waitingFor(`database unreachable: ${err.message}`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
 import { KnowledgeValidationError } from '../knowledge/errors';
 
 async function main(): Promise<void> {
@@ -19,10 +49,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  const stores = await storesWithRetry(config, logger);
   let app;
   try {
-    app = await startApp(config, logger);
+    app = await startApp(config, logger, { stores });
   } catch (err) {
+    if (err instanceof StorageError) {
+      process.stderr.write(`storage error: ${err.message}\n`);
+      logger.error('start refused: storage', { code: err.code, reason: err.message });
+      process.exit(4);
+    }
     if (err instanceof KnowledgeValidationError) {
       process.stderr.write(`${err.message}\n`);
       logger.error('start refused: invalid knowledge base', { code: err.code, problems: err.problems.length });
