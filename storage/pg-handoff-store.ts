@@ -43,6 +43,12 @@ export const PG_HANDOFF_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The indicators read requests by creation date over weeks and months.
+    version: 2,
+    name: 'requests by creation date',
+    sql: `CREATE INDEX IF NOT EXISTS handoff_by_created ON handoff_requests (created_at);`,
+  },
 ];
 
 interface Row {
