@@ -33,6 +33,10 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Bearer token required on `/metrics`; empty leaves it open (keep it on a private network). */
+  metricsToken: string;
+  /** Seconds a shutdown waits for turns in flight before closing. */
+  shutdownGraceSeconds: number;
   indicators: {
     /** An unanswered question is published only when asked at least this many times. */
     minCount: number;
@@ -142,6 +146,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 2000, 100, 100000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
+    metricsToken: (env.METRICS_TOKEN ?? '').trim(),
+    shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 300),
     directLine: directLineConfig(env),
     indicators: { minCount: int(env, 'INDICATORS_MIN_COUNT', 3, 1, 1000), top: int(env, 'INDICATORS_TOP', 10, 1, 50) },
     longTail: oneOf(env, 'LONG_TAIL', ['true', 'false'] as const, 'true') === 'true',

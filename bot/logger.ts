@@ -1,35 +1,58 @@
 /**
- * Structured JSON logs on standard output, one line per event. Callers pass identifiers
- * through {@link pseudonym} and free text through {@link redact}.
+ * Structured JSON logs (pino), one line per event, on standard output. Callers pass
+ * identifiers through {@link pseudonym} and free text through {@link redact}; as a second
+ * line of defence, fields that usually carry personal data are censored by pino itself.
  */
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+import pino from 'pino';
+import { Writable } from 'stream';
 
-/** A minimal structured logger. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** A minimal structured logger (the service depends on this, not on pino). */
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger adding fields to every line (a request id, for instance). */
+  child?(fields: Record<string, unknown>): Logger;
+}
+
+/** Fields censored wherever they appear: message texts, contacts, credentials. */
+export const CENSORED_FIELDS = ['text', 'password', 'token', 'authorization', 'contact', 'email', 'phone', 'message.text', '*.text', '*.password', '*.token', '*.authorization', '*.contact'];
+
+function wrap(p: pino.Logger): Logger {
+  const emit = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>): void => {
+    if (fields) p[level](fields, msg);
+    else p[level](msg);
+  };
+  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error'), child: (fields) => wrap(p.child(fields)) };
 }
 
 /** Writes JSON lines at or above `level` to `write` (standard output by default). */
-export function createLogger(level: LogLevel = 'info', write: (line: string) => void = (l) => process.stdout.write(l)): Logger {
-  const emit = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>): void => {
-    if (ORDER[lvl] < ORDER[level]) return;
-    const record: Record<string, unknown> = { time: new Date().toISOString(), level: lvl, msg, ...fields };
-    if (fields?.err instanceof Error) {
-      const e = fields.err as Error & { code?: unknown };
-      record.err = { name: e.name, code: e.code, message: e.message, stack: e.stack };
-    }
-    write(JSON.stringify(record) + '\n');
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-  };
+export function createLogger(level: LogLevel = 'info', write?: (line: string) => void): Logger {
+  const destination = write
+    ? new Writable({
+        write(chunk: Buffer, _enc, done) {
+          for (const line of chunk.toString().split('\n')) if (line) write(`${line}\n`);
+          done();
+        },
+      })
+    : pino.destination({ sync: true });
+  return wrap(
+    pino(
+      {
+        level,
+        base: undefined,
+        messageKey: 'msg',
+        timestamp: () => `,"time":"${new Date().toISOString()}"`,
+        formatters: { level: (label) => ({ level: label }) },
+        serializers: { err: (e: unknown) => (e instanceof Error ? { name: e.name, code: (e as { code?: unknown }).code, message: e.message, stack: e.stack } : e) },
+        redact: { paths: CENSORED_FIELDS, censor: '[redacted]' },
+      },
+      destination,
+    ),
+  );
 }
 
 /** A logger that keeps nothing (tests that do not look at logs). */

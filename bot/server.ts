@@ -45,6 +45,7 @@ import { InsightsService } from './insights/insights-service';
 import { mountIndicators } from './insights/routes';
 import { openLongTail } from './long-tail';
 import { openStores, Stores } from './stores';
+import { Metrics } from './metrics';
 import { KnowledgeStore } from '../storage/knowledge-store';
 import { KnowledgeWorkspace } from './editor/workspace';
 import { mountEditor } from './editor/routes';
@@ -88,6 +89,9 @@ export interface App {
   directLineSecret: string;
   /** The port actually listened on. */
   port: number;
+  metrics: Metrics;
+  /** Turns being handled right now (shutdown waits for them). */
+  turnsInFlight(): number;
   /** Stops accepting requests, then closes storage and watchers. */
   close(): Promise<void>;
 }
@@ -114,6 +118,23 @@ export async function startApp(
 
 async function assemble(config: Config, logger: Logger, stores: Stores, now: (() => Date) | undefined): Promise<App> {
   const options = { now };
+  const metrics = new Metrics();
+  /** Turns being handled: shutdown waits for them. */
+  let inFlight = 0;
+  const turn = async (channel: string, work: () => Promise<void>): Promise<void> => {
+    const stop = metrics.turnSeconds.startTimer({ channel });
+    inFlight++;
+    try {
+      await work();
+      metrics.turns.inc({ channel });
+    } catch (err) {
+      metrics.errors.inc({ kind: 'turn' });
+      throw err;
+    } finally {
+      inFlight--;
+      stop();
+    }
+  };
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
   const knowledgeStore = stores.knowledge;
@@ -158,14 +179,16 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     language: state.language,
     translate: translator,
     maxMessageChars: config.maxMessageChars,
-    onDecision: (context, o) =>
+    onDecision: (context, o) => {
+      metrics.decisions.inc({ decision: o.decision });
       logger.info('decision', {
         conversation: pseudonym(context.activity.conversation?.id),
         lang: o.lang,
         decision: o.decision,
         top: o.results[0]?.id,
         score: o.results[0]?.score,
-      }),
+      });
+    },
   });
   const rightToError = new RightToErrorDialog(knowledge, translator);
   const commands = new CommandRouter({ knowledge, language: state.language, translate: translator, handoff, maxMessageChars: config.maxMessageChars });
@@ -176,7 +199,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     directLineStore,
     new TokenService(secret, config.directLine.tokenTtlSeconds),
     new SocketHub(logger),
-    (activity) => bridgeAdapter.processActivityDirect('', activity as Activity, (context) => bot.run(context)),
+    (activity) => turn('directline', () => bridgeAdapter.processActivityDirect('', activity as Activity, (context) => bot.run(context))),
     connectorBase,
     logger,
     undefined,
@@ -187,6 +210,26 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // Small bodies everywhere; a whole knowledge base may be imported by an editor (signed in).
   server.use(routeBodyParser(config.maxBodyBytes, { '/api/editor/import': IMPORT_MAX_BYTES }));
+  // Every request: its id in a header and in the log line, its latency in the metrics. The
+  // route pattern is logged, never the path (it holds conversation ids).
+  let stopping = false;
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.setHeader('x-request-id', req.id());
+    if (stopping) {
+      res.setHeader('connection', 'close');
+      res.send(503, { error: { code: 'Stopping', message: 'this instance is stopping; retry' } });
+      return next(false);
+    }
+    (req as restify.Request & { started?: number }).started = Date.now();
+    return next();
+  });
+  server.on('after', (req: restify.Request, res: restify.Response, route: { path?: string } | null) => {
+    const pattern = route?.path ? String(route.path) : 'unmatched';
+    const ms = Date.now() - ((req as restify.Request & { started?: number }).started ?? Date.now());
+    metrics.httpSeconds.observe({ method: req.method, route: pattern, status: String(res.statusCode) }, ms / 1000);
+    const quiet = res.statusCode < 400 && (req.method === 'GET' || pattern === '/api/messages');
+    (quiet ? logger.debug : logger.info)('request', { requestId: req.id(), method: req.method, route: pattern, status: res.statusCode, ms });
+  });
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
     logger.warn('request refused', { method: req.method, path: req.path(), status: err.statusCode, reason: err.message.slice(0, 200) });
     cb();
@@ -200,7 +243,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
       return;
     }
     try {
-      await adapter.process(req, res, (context) => bot.run(context));
+      await turn(String((req.body as { channelId?: unknown }).channelId ?? 'unknown').slice(0, 20), () => adapter.process(req, res, (context) => bot.run(context)));
     } catch (err) {
       logger.error('activity processing failed', { err, conversation: pseudonym((req.body as { conversation?: { id?: string } }).conversation?.id) });
       if (!res.headersSent) res.send(500, { error: { code: 'InternalError', message: 'the activity could not be processed' } });
@@ -259,6 +302,21 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
   server.get('/api/health', async (_req: restify.Request, res: restify.Response) => {
     res.send(200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
+  metrics.onScrape(async () => {
+    metrics.queueLength.set((await handoffStore.waiting()).length);
+    const waits = (await handoffStore.recentWaits(20)).sort((x, y) => x - y);
+    metrics.waitSeconds.set(waits.length ? waits[Math.floor(waits.length / 2)]! : 0);
+    metrics.sockets.set(channel.hub.size);
+    metrics.revision.set(knowledge.revision ?? 0);
+  });
+  server.get('/metrics', async (req: restify.Request, res: restify.Response) => {
+    if (config.metricsToken && req.headers.authorization !== `Bearer ${config.metricsToken}`) {
+      res.send(401, { error: { code: 'Unauthorized', message: 'metrics need the METRICS_TOKEN bearer' } });
+      return;
+    }
+    res.setHeader('content-type', metrics.registry.contentType);
+    res.sendRaw(200, await metrics.text());
+  });
   server.get('/api/ready', async (_req: restify.Request, res: restify.Response) => {
     const checks = await Promise.all([storage.ping(), directLineStore.ping(), handoffStore.ping(), insightsStore.ping(), knowledgeStore.ping()]);
     const storageOk = checks.every(Boolean);
@@ -310,13 +368,28 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     handoffWatch,
     directLineSecret: secret,
     port,
+    metrics,
+    turnsInFlight: () => inFlight,
+    /**
+     * Graceful: new requests get 503, turns in flight finish (up to SHUTDOWN_GRACE_SECONDS),
+     * WebSockets are closed with 1001 "going away" (clients reconnect to another instance),
+     * then the listener and the stores close.
+     */
     async close() {
+      stopping = true;
       watcher?.close();
       clearInterval(syncTimer);
       handoffWatch.stop();
+      const deadline = Date.now() + config.shutdownGraceSeconds * 1000;
+      while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (inFlight > 0) logger.warn('stopping with turns still in flight', { turns: inFlight });
       stopDirectLine();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Idle keep-alive connections would hold the listener open.
+      (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
       await stores.close();
+      logger.info('stopped', { turnsInFlight: inFlight });
     },
   };
 }
