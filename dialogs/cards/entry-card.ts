@@ -11,7 +11,12 @@ import { isOpen, nextOpening, PARIS } from '../../knowledge/opening-hours';
 
 type CardElement = Record<string, unknown>;
 
-const textBlock = (text: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text, wrap: true, ...extra });
+/**
+ * Card text is markdown: an HTML tag typed in the content ("<img ...>") would become an
+ * element in Web Chat. A backslash before `<` keeps it as the characters typed.
+ */
+export const cardText = (text: string): string => text.replace(/<(?=[A-Za-z/!?])/g, '\\<');
+const textBlock = (text: string, extra: Record<string, unknown> = {}): CardElement => ({ type: 'TextBlock', text: cardText(text), wrap: true, ...extra });
 const heading = (text: string): CardElement => textBlock(text, { weight: 'Bolder', spacing: 'Medium' });
 const bullets = (items: readonly string[]): CardElement => textBlock(items.map((i) => `- ${i}`).join('\n'));
 const numbered = (items: readonly string[]): CardElement => textBlock(items.map((i, n) => `${n + 1}. ${i}`).join('\n'));
@@ -99,7 +104,7 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
   }
   if (text.delays) facts.push({ title: t('card.delays'), value: text.delays });
   if (text.fees) facts.push({ title: t('card.fees'), value: text.fees });
-  body.push({ type: 'FactSet', facts });
+  body.push({ type: 'FactSet', facts: facts.map((f) => ({ title: cardText(f.title), value: cardText(f.value) })) });
   if (place?.note) body.push(textBlock(place.note, { isSubtle: true, size: 'Small' }));
   if (entry.kind === 'external') body.push(textBlock(t('card.notPrefecture'), { isSubtle: true }));
 
