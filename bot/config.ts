@@ -33,6 +33,8 @@ export interface Config {
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none). */
+  trustProxy: number;
   /** Bearer token required on `/metrics`; empty leaves it open (keep it on a private network). */
   metricsToken: string;
   /** Seconds a shutdown waits for turns in flight before closing. */
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     metricsToken: (env.METRICS_TOKEN ?? '').trim(),
+    trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 300),
     directLine: directLineConfig(env),
     indicators: { minCount: int(env, 'INDICATORS_MIN_COUNT', 3, 1, 1000), top: int(env, 'INDICATORS_TOP', 10, 1, 50) },

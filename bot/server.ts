@@ -256,7 +256,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     { mode: config.directLine.mode, publicUrl: config.directLine.publicUrl || undefined, azureDomain: config.directLine.azureDomain, secret },
     key,
     logger,
-    { tokenPerMinute: config.directLine.tokensPerMinute, activitiesPerMinute: config.directLine.activitiesPerMinute },
+    { tokenPerMinute: config.directLine.tokensPerMinute, activitiesPerMinute: config.directLine.activitiesPerMinute, trustProxy: config.trustProxy },
   );
   mountStatic(server);
   mountTranscripts(server, transcriptLinks, handoffStore);
@@ -274,6 +274,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     translate: translator,
     fiche: (id) => longTail?.fiche(id),
     reviewMaxDays: config.editor.reviewMaxDays,
+    trustProxy: config.trustProxy,
     shippedDir: config.contentDir,
     evalDir: config.editor.evalDir,
     logger,
@@ -296,6 +297,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     knowledge: () => knowledge.current().kb,
     logger,
     now: options.now ?? (() => new Date()),
+    trustProxy: config.trustProxy,
   });
 
   // Alive: the process answers. Ready: storage reachable and a knowledge revision served.

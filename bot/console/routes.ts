@@ -8,6 +8,7 @@ import type { HandoffRequest, HandoffStore } from '../../storage/handoff-store';
 import type { KnowledgeBase } from '../../knowledge/load';
 import type { Logger } from '../logger';
 import { RateLimiter } from '../rate-limit';
+import { clientAddress } from '../client-address';
 import { firstName, Relay } from '../handoff/relay';
 import type { AgentAccount } from './accounts';
 import { signInLocally } from './sign-in';
@@ -44,6 +45,8 @@ export function mountConsole(
     knowledge: () => KnowledgeBase;
     logger: Logger;
     now: () => Date;
+    /** Proxies whose X-Forwarded-For is trusted, for the sign-in limit. */
+    trustProxy?: number;
   },
 ): void {
   const { sessions, store, relay, logger } = deps;
@@ -71,7 +74,7 @@ export function mountConsole(
 
   server.post('/api/console/login', async (req: Req, res: Res) => {
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-    const result = signInLocally(deps.accounts, body, signInLimiter, req.socket.remoteAddress ?? 'unknown');
+    const result = signInLocally(deps.accounts, body, signInLimiter, clientAddress(req, deps.trustProxy ?? 0));
     if (!result.ok) {
       if (result.reason) logger.warn('console sign-in refused', { reason: result.reason });
       fail(res, result.status, result.code, result.message);

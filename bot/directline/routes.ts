@@ -3,6 +3,7 @@
  * JSON shapes of the Direct Line reference, plus the page's token route and the service's
  * own Bot Connector endpoints (where the adapter posts the bot's replies).
  */
+import { clientAddress } from '../client-address';
 import * as restify from 'restify';
 import type { IncomingMessage } from 'http';
 import type { Duplex } from 'stream';
@@ -67,11 +68,11 @@ export function mountDirectLine(
   settings: WebChatSettings,
   connectorKey: string,
   logger: Logger,
-  limits: { tokenPerMinute: number; activitiesPerMinute: number },
+  limits: { tokenPerMinute: number; activitiesPerMinute: number; trustProxy?: number },
 ): () => void {
   const tokenLimiter = new RateLimiter(Math.max(1, Math.ceil(limits.tokenPerMinute / 2)), limits.tokenPerMinute);
   const activityLimiter = new RateLimiter(Math.max(1, Math.ceil(limits.activitiesPerMinute / 3)), limits.activitiesPerMinute);
-  const ip = (req: Req): string => req.socket.remoteAddress ?? 'unknown';
+  const ip = (req: Req): string => clientAddress(req, limits.trustProxy ?? 0);
 
   /** Secret or token; for a token, the conversation it is bound to must match when given. */
   const authorise = (req: Req, conversationId?: string): { secret: true } | { secret: false; claims: TokenClaims } => {

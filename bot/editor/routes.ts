@@ -28,6 +28,7 @@ import type { Translate } from '../../dialogs/orientation-dialog';
 import type { Logger } from '../logger';
 import type { FicheInfo } from '../long-tail';
 import { RateLimiter } from '../rate-limit';
+import { clientAddress } from '../client-address';
 import { entryFlags, entryTitle, missingTranslations } from './entry-flags';
 import { contentHash, entryPath, KnowledgeWorkspace, servicePath, WorkspaceError } from './workspace';
 
@@ -45,6 +46,8 @@ export interface EditorDeps {
   translate: Translate;
   fiche: (id: string) => FicheInfo | undefined;
   reviewMaxDays: number;
+  /** Proxies whose X-Forwarded-For is trusted, for the sign-in limit. */
+  trustProxy: number;
   shippedDir: string;
   evalDir: string;
   logger: Logger;
@@ -86,7 +89,7 @@ export function mountEditor(server: restify.Server, deps: EditorDeps): void {
   });
 
   server.post('/api/editor/login', async (req: Req, res: Res) => {
-    const result = signInLocally(deps.accounts, body(req), signInLimiter, req.socket.remoteAddress ?? 'unknown');
+    const result = signInLocally(deps.accounts, body(req), signInLimiter, clientAddress(req, deps.trustProxy));
     if (!result.ok) {
       if (result.reason) logger.warn('editor sign-in refused', { reason: result.reason });
       fail(res, result.status, result.code, result.message);
