@@ -157,8 +157,8 @@ param teamsTeamId string = ''
 @description('TEAMS_AGENTS_CHANNEL_ID: the channel of the request cards; empty: the team\'s General channel.')
 param teamsAgentsChannelId string = ''
 
-@description('TOKEN_RATE_PER_MINUTE. App Service\'s front ends hide the visitors\' addresses from the bot, so this per-address limit applies to everyone at once: keep it high.')
-param tokenRatePerMinute int = 600
+@description('TOKEN_RATE_PER_MINUTE: new chat conversations a minute per visitor (App Service front ends add the visitor\'s address to X-Forwarded-For; TRUST_PROXY=1 reads it).')
+param tokenRatePerMinute int = 20
 
 @description('LOG_LEVEL')
 @allowed([
@@ -281,6 +281,10 @@ var botSettings = [
   {
     name: 'TOKEN_RATE_PER_MINUTE'
     value: string(tokenRatePerMinute)
+  }
+  {
+    name: 'TRUST_PROXY'
+    value: '1'
   }
   // Agents and Teams (TEAMS_TENANT_ID defaults to MicrosoftAppTenantId).
   {
