@@ -5,40 +5,14 @@
  * every test fails with a message naming PG_TEST_URL (never skipped, so a missing database
  * cannot pass).
  */
-import { Client, Pool } from 'pg';
 import { migrate, openPool } from '../../storage/pg';
 import { PG_INSIGHTS_MIGRATIONS, PgInsightsStore } from '../../storage/pg-insights-store';
-import { freshSchema, PG_TEST_URL } from '../helpers/pg';
+import { testDatabase } from '../helpers/pg';
 import { insightsStoreContract } from './insights-store-contract';
 
 const TABLES = ['insight_events', 'unanswered_questions'];
 
-/** Fails with the URL (password hidden) and what to do, instead of a bare ECONNREFUSED or a hang. */
-async function reachable(): Promise<void> {
-  const client = new Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-  } catch (err) {
-    const shown = PG_TEST_URL.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
-    throw new Error(`PostgreSQL is unreachable at PG_TEST_URL=${shown} (${(err as Error).message}). Start PostgreSQL or set PG_TEST_URL; these tests do not skip.`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-// One schema for the file, created on first use; a failure is kept, so every test reports it.
-let schema: ReturnType<typeof freshSchema> | undefined;
-const database = (): ReturnType<typeof freshSchema> => (schema ??= reachable().then(() => freshSchema('insights')));
-let adminPool: Pool | undefined;
-/** A pool of the test's own, to empty tables between tests and look behind the store. */
-const admin = async (): Promise<Pool> => (adminPool ??= openPool((await database()).url, { max: 2 }));
-
-afterAll(async () => {
-  await adminPool?.end();
-  const s = await schema?.catch(() => undefined);
-  await s?.drop();
-});
+const { database, admin } = testDatabase('insights');
 
 /** A store on a pool of its own, on the file's schema. */
 async function openStore(): Promise<PgInsightsStore> {

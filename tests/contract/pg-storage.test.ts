@@ -3,43 +3,18 @@
  * instances racing on the same key, and migrations started from two places at once.
  * Needs PostgreSQL (`PG_TEST_URL`): without it the suite fails, it never passes silently.
  */
-import { Client, Pool } from 'pg';
+import { Pool } from 'pg';
 import { migrate, openPool } from '../../storage/pg';
 import { PG_STATE_MIGRATIONS, PG_STATE_STORE, PgStateStore } from '../../storage/pg-state-store';
 import { StorageError } from '../../storage/port';
-import { PG_TEST_URL, freshSchema } from '../helpers/pg';
+import { freshSchema, reachableSchema } from '../helpers/pg';
 import { storageContract } from './storage-contract';
 
 type Schema = Awaited<ReturnType<typeof freshSchema>>;
 
-/** PG_TEST_URL without its password, for messages. */
-function shownUrl(): string {
-  try {
-    const u = new URL(PG_TEST_URL);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(not a URL)';
-  }
-}
-
-/** A schema of its own, or a failure that says which database was expected and how to set it. */
-async function createSchema(prefix: string): Promise<Schema> {
-  // A short connection timeout: an unreachable host must fail with this message, not a jest timeout.
-  const probe = new Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 5000 });
-  try {
-    await probe.connect();
-  } catch (err) {
-    throw new Error(`PostgreSQL is unreachable at PG_TEST_URL=${shownUrl()} (${(err as Error).message}). These tests need it: start PostgreSQL or set PG_TEST_URL.`);
-  } finally {
-    await probe.end().catch(() => undefined);
-  }
-  return freshSchema(prefix);
-}
-
 // One schema for the file, created on first use (beforeAll, or the first factory call).
 let schemaPromise: Promise<Schema> | undefined;
-const schema = (): Promise<Schema> => (schemaPromise ??= createSchema('state'));
+const schema = (): Promise<Schema> => (schemaPromise ??= reachableSchema('state'));
 
 beforeAll(async () => {
   await schema();
@@ -117,7 +92,7 @@ describe('PgStateStore on a shared database', () => {
   });
 
   it('applies its migrations once when two instances start together, and again is a no-op', async () => {
-    const own = await createSchema('statemig');
+    const own = await reachableSchema('statemig');
     try {
       const [a, b] = [openPool(own.url), openPool(own.url)];
       pools.push(a, b);
