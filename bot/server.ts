@@ -207,6 +207,13 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
   );
 
   const server = restify.createServer({ name: 'prefecture-orientation-bot' });
+  // Idle keep-alive connections are kept longer than a reverse proxy keeps its own (nginx's
+  // upstream keepalive_timeout is 60 s). With Node's 5 s default, a connection the proxy (or
+  // the Bot Connector) reuses can be closed under it: when the event loop is busy for a few
+  // seconds under load, a request already sent on an idle connection is dropped (ECONNRESET,
+  // a 502 at the proxy). Found by the HTTP benchmark at 500 concurrent conversations.
+  server.server.keepAliveTimeout = 65_000;
+  server.server.headersTimeout = 66_000;
   server.use(restify.plugins.queryParser({ mapParams: false }));
   // Small bodies everywhere; a whole knowledge base may be imported by an editor (signed in).
   server.use(routeBodyParser(config.maxBodyBytes, { '/api/editor/import': IMPORT_MAX_BYTES }));

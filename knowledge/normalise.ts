@@ -67,11 +67,28 @@ export function contentTokens(text: string): string[] {
 
 const ARABIC = /[\u0600-\u06ff]/;
 
+/**
+ * Stems already computed, per language. The Snowball stemmers are the most expensive step of
+ * both building the index and ranking a message (every word is stemmed in two or three
+ * languages, again for the mistake cues), while people and the content reuse few words.
+ * Bounded so that a long-running bot reading any text cannot grow it without limit.
+ */
+const stemCache = new Map<StemLanguage, Map<string, string>>();
+const STEM_CACHE_MAX = 200_000;
+
 /** The stem of a token in one language. Arabic tokens are only stemmed as Arabic. */
 export function stem(token: string, lang: StemLanguage): string {
-  if (ARABIC.test(token)) return stemmer('ar').stem(token);
-  if (/^\d+$/.test(token)) return token;
-  return stemmer(lang).stem(token);
+  let cache = stemCache.get(lang);
+  if (!cache) stemCache.set(lang, (cache = new Map()));
+  let s = cache.get(token);
+  if (s === undefined) {
+    if (ARABIC.test(token)) s = stemmer('ar').stem(token);
+    else if (/^\d+$/.test(token)) s = token;
+    else s = stemmer(lang).stem(token);
+    if (cache.size >= STEM_CACHE_MAX) cache.clear();
+    cache.set(token, s);
+  }
+  return s;
 }
 
 /** The distinct stems of a token across several languages, first language first. */

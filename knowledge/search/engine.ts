@@ -10,7 +10,7 @@ import { Command, FollowUpKind, IntentMatcher, RightToErrorCue } from './intents
 import { PlaceLocator } from './places';
 import { franceCommunes } from '../france-communes';
 import { CommuneFinder } from './communes';
-import { RankingOptions, Retriever, Scored } from './retrieve';
+import { RankingOptions, Retriever } from './retrieve';
 import { Decision, KnowledgeSource, RankedResult, RankOutcome } from './types';
 
 /** At most this many results are returned. */
@@ -52,10 +52,13 @@ export class KnowledgeSearch implements KnowledgeSource {
   private readonly communes: CommuneFinder;
   private readonly places: PlaceLocator;
   private readonly ranking: Partial<RankingOptions>;
+  /** Whether each entry (by index) is a common-error entry, looked up for every candidate. */
+  private readonly isError: readonly boolean[];
 
   constructor(readonly kb: KnowledgeBase, private readonly config: DecisionConfig = kb.decision, ranking: Partial<RankingOptions> = {}) {
     this.index = buildIndex(kb.entries);
     this.retriever = new Retriever(this.index, ranking);
+    this.isError = kb.entries.map((e) => e.kind === 'error');
     this.intents = new IntentMatcher(kb.intents);
     this.communes = new CommuneFinder(kb.communes);
     this.places = new PlaceLocator(kb.communes, franceCommunes());
@@ -76,13 +79,7 @@ export class KnowledgeSearch implements KnowledgeSource {
     const mistake = this.intents.mentionsMistake(text);
     const factor = mistake ? 1 + this.retriever.options.errorCueBoost : 1 - this.retriever.options.errorNoCuePenalty;
     return this.retriever
-      .rank(rest.join(' '), stemOrder(lang))
-      .map((s: Scored) => {
-        const isError = this.kb.entries[s.entry]?.kind === 'error';
-        return { entry: s.entry, score: isError ? Math.min(1, s.score * factor) : s.score };
-      })
-      .sort((a, b) => b.score - a.score || a.entry - b.entry)
-      .slice(0, MAX_RESULTS)
+      .top(rest.join(' '), stemOrder(lang), MAX_RESULTS, (entry, score) => (this.isError[entry] ? Math.min(1, score * factor) : score))
       .map((s) => ({ id: this.index.ids[s.entry] as string, score: Math.round(s.score * 1000) / 1000 }));
   }
 

@@ -4,10 +4,9 @@
  * Fuse.js (typo tolerance on the vocabulary, where fuzzy matching is strong), then every
  * entry is scored by the weighted evidence it holds for the query.
  */
-import Fuse from 'fuse.js';
 import { contentTokens, stem, StemLanguage } from '../normalise';
-import { editDistance } from './edit-distance';
-import { fieldScore, InvertedIndex, keyed } from './inverted-index';
+import { Corrector } from './corrections';
+import { InvertedIndex, keyed } from './inverted-index';
 
 /** One stem a query token was matched to, with how sure the match is (1 for exact). */
 interface StemMatch {
@@ -45,11 +44,29 @@ export const RANKING = {
 };
 export type RankingOptions = typeof RANKING;
 
-/** Ranks entries for queries against one index. Build once per index; cheap to query. */
+/**
+ * Ranks entries for queries against one index. Build once per index; cheap to query.
+ *
+ * Query cost grows with the postings of the query's own stems, not with the size of the base:
+ * candidates come only from those postings and the phrases keyed by a query stem, the
+ * per-entry sums live in arrays allocated once, and typo correction only asks Fuse.js about
+ * the part of the vocabulary that decides the correction ({@link Corrector}).
+ */
 export class Retriever {
-  private readonly fuse: Fuse<string>;
+  private readonly corrector: Corrector;
   private readonly fuzzyCache = new Map<string, StemMatch[]>();
   private readonly maxIdf: number;
+
+  // Scratch space of `score`, one slot per entry, zero between queries. Ranking is
+  // synchronous, so one set per retriever is enough; reusing it avoids allocating and
+  // hashing per candidate entry on every message.
+  private readonly raw: Float64Array;
+  private readonly explained: Float64Array;
+  private readonly best: Float64Array;
+  private readonly phraseBonus: Float64Array;
+  private readonly touched: Int32Array;
+  private readonly bestTouched: Int32Array;
+  private readonly phraseTouched: Int32Array;
 
   private readonly opts: RankingOptions;
   /** The options in force. */
@@ -59,14 +76,18 @@ export class Retriever {
 
   constructor(private readonly index: InvertedIndex, options: Partial<RankingOptions> = {}) {
     this.opts = { ...RANKING, ...options };
-    const words = [...index.vocabulary.keys()].filter((w) => w.length >= 3);
-    this.fuse = new Fuse(words, {
-      includeScore: true,
-      threshold: RANKING.fuzzyThreshold,
-      ignoreLocation: true,
-      minMatchCharLength: 3,
-    });
-    this.maxIdf = Math.max(0, ...index.idf.values());
+    this.corrector = new Corrector(index.vocabulary.keys(), RANKING.fuzzyThreshold);
+    let maxIdf = 0;
+    for (const v of index.idf.values()) if (v > maxIdf) maxIdf = v;
+    this.maxIdf = maxIdf;
+    const n = index.ids.length;
+    this.raw = new Float64Array(n);
+    this.explained = new Float64Array(n);
+    this.best = new Float64Array(n);
+    this.phraseBonus = new Float64Array(n);
+    this.touched = new Int32Array(n);
+    this.bestTouched = new Int32Array(n);
+    this.phraseTouched = new Int32Array(n);
   }
 
   /** Stems a query token may stand for, exact ones first, corrections otherwise. */
@@ -82,12 +103,9 @@ export class Retriever {
     // Fuse.js proposes close words of the vocabulary; a correction is kept only when it is
     // within one or two edits and starts with the same letter, since typos rarely hit the
     // first letter and looser matches turn unrelated words into procedures.
-    for (const hit of this.fuse.search(token, { limit: 12 })) {
-      if (hit.item[0] !== token[0]) continue;
-      const distance = editDistance(token, hit.item, allowed);
-      if (distance > allowed) continue;
-      const similarity = (1 - distance / Math.max(token.length, hit.item.length)) * this.opts.correctionFactor;
-      for (const stem of this.index.vocabulary.get(hit.item) ?? []) {
+    for (const { word, distance } of this.corrector.corrections(token, allowed)) {
+      const similarity = (1 - distance / Math.max(token.length, word.length)) * this.opts.correctionFactor;
+      for (const stem of this.index.vocabulary.get(word) ?? []) {
         const prev = out.find((m) => m.stem === stem);
         if (!prev) out.push({ stem, similarity });
         else prev.similarity = Math.max(prev.similarity, similarity);
@@ -118,10 +136,38 @@ export class Retriever {
 
   /** Scores every entry that holds evidence for the query, best first. */
   rank(text: string, langs: readonly StemLanguage[]): Scored[] {
+    const scored: Scored[] = [];
+    this.score(text, langs, (entry, score) => scored.push({ entry, score }));
+    return scored.sort(byScore);
+  }
+
+  /**
+   * The `limit` best entries for the query once `adjust` has rescored them, best first, ties
+   * in entry order: what ranking every entry, adjusting, sorting and cutting gives, without
+   * sorting the thousands of weak candidates a large base has for a common word.
+   */
+  top(text: string, langs: readonly StemLanguage[], limit: number, adjust: (entry: number, score: number) => number = (_, s) => s): Scored[] {
+    const best: Scored[] = [];
+    if (limit <= 0) return best;
+    this.score(text, langs, (entry, raw) => {
+      const candidate = { entry, score: adjust(entry, raw) };
+      if (best.length === limit && byScore(candidate, best[limit - 1] as Scored) >= 0) return;
+      let at = best.length === limit ? limit - 1 : best.length;
+      while (at > 0 && byScore(candidate, best[at - 1] as Scored) < 0) {
+        best[at] = best[at - 1] as Scored;
+        at--;
+      }
+      best[at] = candidate;
+    });
+    return best;
+  }
+
+  /** Scores the query and hands every entry holding evidence for it to `emit`, in no order. */
+  private score(text: string, langs: readonly StemLanguage[], emit: (entry: number, score: number) => void): void {
     const queryTokens = [...new Set(contentTokens(text).flatMap((t) => this.split(t, langs)))];
-    if (queryTokens.length === 0) return [];
-    const raw = new Map<number, number>();
-    const explained = new Map<number, number>();
+    if (queryTokens.length === 0) return;
+    const { raw, explained, best, phraseBonus, touched, bestTouched, phraseTouched } = this;
+    let touchedCount = 0;
     const queryStems = new Map<string, number>();
     let queryMass = 0;
 
@@ -135,46 +181,78 @@ export class Retriever {
       }
       const tokenIdf = Math.max(...matches.map((m) => (this.index.idf.get(m.stem) ?? 0) * m.similarity));
       queryMass += tokenIdf;
-      const best = new Map<number, number>();
+      // An entry counts a token once, by the best of the stems the token stands for.
+      let bestCount = 0;
       for (const m of matches) {
         const idf = this.index.idf.get(m.stem) ?? 0;
         const prev = queryStems.get(m.stem) ?? 0;
         queryStems.set(m.stem, Math.max(prev, m.similarity));
-        for (const [entry, counts] of this.index.postings.get(m.stem) ?? []) {
-          const s = idf * m.similarity * fieldScore(counts);
-          if (s > (best.get(entry) ?? 0)) best.set(entry, s);
+        const list = this.index.postings.get(m.stem);
+        if (!list) continue;
+        const factor = idf * m.similarity;
+        for (let k = 0; k < list.entries.length; k++) {
+          const entry = list.entries[k] as number;
+          const s = factor * (list.weights[k] as number);
+          if (s > (best[entry] as number)) {
+            if (best[entry] === 0) bestTouched[bestCount++] = entry;
+            best[entry] = s;
+          }
         }
       }
-      for (const [entry, s] of best) {
-        raw.set(entry, (raw.get(entry) ?? 0) + s);
-        explained.set(entry, (explained.get(entry) ?? 0) + tokenIdf);
+      for (let k = 0; k < bestCount; k++) {
+        const entry = bestTouched[k] as number;
+        if (raw[entry] === 0) touched[touchedCount++] = entry;
+        raw[entry] = (raw[entry] as number) + (best[entry] as number);
+        explained[entry] = (explained[entry] as number) + tokenIdf;
+        best[entry] = 0;
       }
     }
 
-    const phraseBonus = new Map<number, number>();
-    for (const p of this.index.phrases) {
-      let bonus = 0;
-      let whole = true;
-      for (const s of p.stems) {
-        const sim = queryStems.get(s);
-        if (sim === undefined) {
-          whole = false;
-          break;
+    // Only the phrases whose rarest stem is in the query can be whole in it. An entry gets
+    // the bonus of its best whole phrase.
+    let phraseCount = 0;
+    for (const key of queryStems.keys()) {
+      for (const p of this.index.phrasesByRarestStem.get(key) ?? []) {
+        let bonus = 0;
+        let whole = true;
+        for (const s of p.stems) {
+          const sim = queryStems.get(s);
+          if (sim === undefined) {
+            whole = false;
+            break;
+          }
+          bonus += (this.index.idf.get(s) ?? 0) * sim;
         }
-        bonus += (this.index.idf.get(s) ?? 0) * sim;
+        if (!whole) continue;
+        for (let k = 0; k < p.entries.length; k++) {
+          const entry = p.entries[k] as number;
+          if (bonus > (phraseBonus[entry] as number)) {
+            if (phraseBonus[entry] === 0) phraseTouched[phraseCount++] = entry;
+            phraseBonus[entry] = bonus;
+          }
+        }
       }
-      if (whole && bonus > (phraseBonus.get(p.entry) ?? 0)) phraseBonus.set(p.entry, bonus);
     }
-    for (const [entry, bonus] of phraseBonus) raw.set(entry, (raw.get(entry) ?? 0) + this.opts.phraseWeight * bonus);
+    for (let k = 0; k < phraseCount; k++) {
+      const entry = phraseTouched[k] as number;
+      if (raw[entry] === 0) touched[touchedCount++] = entry;
+      raw[entry] = (raw[entry] as number) + this.opts.phraseWeight * (phraseBonus[entry] as number);
+      phraseBonus[entry] = 0;
+    }
 
-    const scored: Scored[] = [];
-    for (const [entry, r] of raw) {
+    for (let k = 0; k < touchedCount; k++) {
+      const entry = touched[k] as number;
+      const r = raw[entry] as number;
       const strength = r / (r + this.opts.halfScore);
-      const coverage = queryMass > 0 ? Math.min(1, (explained.get(entry) ?? 0) / queryMass) : 0;
-      const score = strength * (1 - this.opts.coverageShare + this.opts.coverageShare * coverage);
-      scored.push({ entry, score });
+      const coverage = queryMass > 0 ? Math.min(1, (explained[entry] as number) / queryMass) : 0;
+      raw[entry] = 0;
+      explained[entry] = 0;
+      emit(entry, strength * (1 - this.opts.coverageShare + this.opts.coverageShare * coverage));
     }
-    scored.sort((a, b) => b.score - a.score || a.entry - b.entry);
-    return scored;
   }
+}
+
+/** Best first: higher score, then lower entry index. */
+function byScore(a: Scored, b: Scored): number {
+  return b.score - a.score || a.entry - b.entry;
 }
