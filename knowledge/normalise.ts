@@ -28,22 +28,50 @@ function stemmer(lang: StemLanguage): Stemmer {
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss' };
 
 /**
+ * The last texts normalised. Ranking one message normalises it about ten times (language,
+ * hand-off, small talk, communes, places, mistakes, search...): a few entries are enough,
+ * and a miss costs little when the base is built from thousands of texts.
+ */
+const recent = new Map<string, string>();
+const RECENT_MAX = 64;
+/** Texts longer than this are not kept (a message is cut at 1,000 characters before search). */
+const RECENT_MAX_CHARS = 2000;
+const ASCII = /^[\x00-\x7f]*$/;
+const ARABIC_BLOCK = /[\u0600-\u06ff]/;
+
+/**
  * Lower-cases, removes accents (Latin) and vowel marks (Arabic), turns apostrophes and
  * punctuation into spaces and collapses whitespace. "J’ai perdu ma CARTE-grise !" becomes
  * "j ai perdu ma carte grise".
  */
 export function normalise(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[œæß]/g, (c) => LIGATURES[c] ?? c)
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u064b-\u065f\u0670\u0640]/g, '') // Arabic harakat and tatweel
-    .replace(/[أإآ]/g, 'ا')
-    .replace(/ة/g, 'ه')
-    .replace(/ى/g, 'ي')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  let out = recent.get(text);
+  if (out !== undefined) return out;
+  if (ASCII.test(text)) {
+    // The same result without decomposition: ASCII has no accents, ligatures or Arabic,
+    // and its only letters and digits are a-z and 0-9 once lower-cased.
+    out = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  } else {
+    out = text
+      .toLowerCase()
+      .replace(/[œæß]/g, (c) => LIGATURES[c] ?? c)
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '');
+    // Arabic forms decompose into the Arabic block: without it, nothing to replace.
+    if (ARABIC_BLOCK.test(out)) {
+      out = out
+        .replace(/[\u064b-\u065f\u0670\u0640]/g, '') // Arabic harakat and tatweel
+        .replace(/[أإآ]/g, 'ا')
+        .replace(/ة/g, 'ه')
+        .replace(/ى/g, 'ي');
+    }
+    out = out.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  }
+  if (text.length <= RECENT_MAX_CHARS) {
+    if (recent.size >= RECENT_MAX) recent.clear();
+    recent.set(text, out);
+  }
+  return out;
 }
 
 /** Splits normalised text into tokens. */

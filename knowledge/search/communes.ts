@@ -28,7 +28,10 @@ export class CommuneFinder {
   /** The first commune named in the text, and the text's words without it. */
   find(text: string): { commune?: FoundCommune; rest: string[] } {
     const words = tokens(text);
+    // A name can only start at a word of the text: the others are not looked for.
+    const present = new Set(words);
     for (const { words: name, commune } of this.names) {
+      if (!present.has(name[0] as string)) continue;
       for (let i = 0; i + name.length <= words.length; i++) {
         if (name.every((w, k) => words[i + k] === w)) {
           return { commune, rest: [...words.slice(0, i), ...words.slice(i + name.length)] };

@@ -50,6 +50,38 @@ function occurrences(words: string[], phrase: PhraseTokens): number[] {
   return out;
 }
 
+/**
+ * One message's words, which rule out at once the phrases that cannot occur in it: a phrase
+ * occurs only where each of its words is nearly equal to a word of the message. Matching
+ * every phrase of the intents at every position of a long message was most of the time
+ * spent on it.
+ */
+class Message {
+  private readonly present: ReadonlySet<string>;
+  /** Phrase words of five letters or more found, or not, one edit from a word of the message. */
+  private readonly near = new Map<string, boolean>();
+
+  constructor(readonly words: string[]) {
+    this.present = new Set(words);
+  }
+
+  /** Where the phrase occurs, as {@link occurrences} finds it. */
+  occurrences(phrase: PhraseTokens): number[] {
+    return phrase.every((p) => this.has(p)) ? occurrences(this.words, phrase) : [];
+  }
+
+  private has(p: string): boolean {
+    if (this.present.has(p)) return true;
+    if (p.length < 5) return false;
+    let found = this.near.get(p);
+    if (found === undefined) {
+      found = this.words.some((w) => nearlyEqual(w, p));
+      this.near.set(p, found);
+    }
+    return found;
+  }
+}
+
 function compile(map: Partial<Record<string, string[]>>): PhraseTokens[] {
   const out: PhraseTokens[] = [];
   for (const list of Object.values(map)) {
@@ -62,15 +94,57 @@ function compile(map: Partial<Record<string, string[]>>): PhraseTokens[] {
   return out.sort((a, b) => b.length - a.length);
 }
 
+/**
+ * The words of a list of phrases, to tell at once that a word belongs to none of them: a
+ * message with such a meaningful word cannot be nothing but those phrases, which is all a
+ * follow-up or small talk may be. Most messages are questions, ruled out without matching
+ * every phrase at every position.
+ */
+class PhraseWords {
+  private readonly exact = new Set<string>();
+  /** Words that may be one edit from another (five letters or more), by length. */
+  private readonly byLength = new Map<number, string[]>();
+
+  constructor(phrases: readonly PhraseTokens[]) {
+    for (const p of phrases) {
+      for (const w of p) {
+        if (this.exact.has(w)) continue;
+        this.exact.add(w);
+        if (w.length < 5) continue;
+        const list = this.byLength.get(w.length);
+        if (list) list.push(w);
+        else this.byLength.set(w.length, [w]);
+      }
+    }
+  }
+
+  /** Whether {@link nearlyEqual} holds between the word and a word of the phrases. */
+  has(word: string): boolean {
+    if (this.exact.has(word)) return true;
+    if (word.length < 5) return false;
+    for (let len = word.length - 1; len <= word.length + 1; len++) {
+      for (const w of this.byLength.get(len) ?? []) if (nearlyEqual(word, w)) return true;
+    }
+    return false;
+  }
+}
+
+/** Whether every meaningful word of `words` may belong to the phrases. */
+function onlyPhraseWords(words: readonly string[], phraseWords: PhraseWords): boolean {
+  return words.every((w) => isStopword(w) || w.length <= 1 || phraseWords.has(w));
+}
+
 /** Matches the intents of one knowledge base. */
 export class IntentMatcher {
   private readonly handoff: PhraseTokens[];
   private readonly smalltalk: Array<{ kind: SmalltalkKind; phrases: PhraseTokens[] }>;
+  private readonly smalltalkWords: PhraseWords;
   private readonly people: PhraseTokens[];
   private readonly asks: PhraseTokens[];
   private readonly qualifiers: PhraseTokens[];
   private readonly mistakeStems: ReadonlySet<string>;
   private readonly followUps: Array<{ kind: FollowUpKind; phrase: PhraseTokens }>;
+  private readonly followUpWords: PhraseWords;
   private readonly commands: Array<{ command: Command; phrase: PhraseTokens }>;
   private readonly rightToError: Array<{ cue: RightToErrorCue; phrase: PhraseTokens }>;
   private readonly placeWords: PhraseTokens[];
@@ -89,6 +163,7 @@ export class IntentMatcher {
     this.followUps = (['prepare', 'delays', 'where', 'steps', 'fees', 'someoneElse'] as const)
       .flatMap((kind) => compile(intents.followUps[kind]).map((phrase) => ({ kind, phrase })))
       .sort((a, b) => b.phrase.length - a.phrase.length);
+    this.followUpWords = new PhraseWords(this.followUps.map((f) => f.phrase));
     const commands: Array<{ command: Command; phrase: PhraseTokens }> = [];
     for (const kind of ['help', 'restart', 'language', 'newTopic'] as const) {
       for (const phrase of compile(intents.commands[kind])) commands.push({ command: { kind }, phrase });
@@ -102,6 +177,7 @@ export class IntentMatcher {
       .flatMap((cue) => compile(intents.rightToError[cue]).map((phrase) => ({ cue, phrase })))
       .sort((a, b) => b.phrase.length - a.phrase.length);
     this.smalltalk = (['greeting', 'thanks', 'goodbye'] as const).map((kind) => ({ kind, phrases: compile(intents.smalltalk[kind]) }));
+    this.smalltalkWords = new PhraseWords(this.smalltalk.flatMap((s) => s.phrases));
   }
 
   /**
@@ -110,13 +186,14 @@ export class IntentMatcher {
    * un conseiller"), or a person word with nothing else meaningful ("agent ?").
    */
   isHandoff(text: string): boolean {
-    const words = tokens(text);
-    if (this.handoff.some((p) => occurrences(words, p).length > 0)) return true;
+    const message = new Message(tokens(text));
+    const words = message.words;
+    if (this.handoff.some((p) => message.occurrences(p).length > 0)) return true;
     const consumed = new Array<boolean>(words.length).fill(false);
     const consume = (phrases: PhraseTokens[]): boolean => {
       let found = false;
       for (const p of phrases) {
-        for (const at of occurrences(words, p)) {
+        for (const at of message.occurrences(p)) {
           found = true;
           for (let k = 0; k < p.length; k++) consumed[at + k] = true;
         }
@@ -137,11 +214,12 @@ export class IntentMatcher {
    */
   followUpKind(text: string): FollowUpKind | undefined {
     const words = tokens(text);
-    if (words.length === 0) return undefined;
+    if (words.length === 0 || !onlyPhraseWords(words, this.followUpWords)) return undefined;
+    const message = new Message(words);
     const consumed = new Array<boolean>(words.length).fill(false);
     const found: Array<{ kind: FollowUpKind; at: number }> = [];
     for (const { kind, phrase } of this.followUps) {
-      for (const at of occurrences(words, phrase)) {
+      for (const at of message.occurrences(phrase)) {
         if (consumed.slice(at, at + phrase.length).some(Boolean)) continue;
         for (let k = 0; k < phrase.length; k++) consumed[at + k] = true;
         found.push({ kind, at });
@@ -162,8 +240,9 @@ export class IntentMatcher {
   command(text: string): Command | undefined {
     const words = tokens(text);
     if (words.length === 0 || words.length > 8) return undefined;
+    const message = new Message(words);
     for (const { command, phrase } of this.commands) {
-      const at = occurrences(words, phrase)[0];
+      const at = message.occurrences(phrase)[0];
       if (at === undefined) continue;
       const rest = words.filter((w, i) => (i < at || i >= at + phrase.length) && !isStopword(w) && w.length > 1);
       if (rest.length === 0) return command;
@@ -176,11 +255,11 @@ export class IntentMatcher {
    * "pas la première fois" is a repetition, not a first time; "pas encore" is a no.
    */
   rightToErrorCues(text: string): Set<RightToErrorCue> {
-    const words = tokens(text);
-    const consumed = new Array<boolean>(words.length).fill(false);
+    const message = new Message(tokens(text));
+    const consumed = new Array<boolean>(message.words.length).fill(false);
     const found = new Set<RightToErrorCue>();
     for (const { cue, phrase } of this.rightToError) {
-      for (const at of occurrences(words, phrase)) {
+      for (const at of message.occurrences(phrase)) {
         if (consumed.slice(at, at + phrase.length).some(Boolean)) continue;
         for (let k = 0; k < phrase.length; k++) consumed[at + k] = true;
         found.add(cue);
@@ -191,8 +270,8 @@ export class IntentMatcher {
 
   /** True when the message names the préfecture's offices ("préfecture", "guichet", "rattaché"). */
   mentionsPlaceWord(text: string): boolean {
-    const words = tokens(text);
-    return this.placeWords.some((p) => occurrences(words, p).length > 0);
+    const message = new Message(tokens(text));
+    return this.placeWords.some((p) => message.occurrences(p).length > 0);
   }
 
   /** True when the message confesses or fears a mistake ("oublié", "amende", "trompé"). */
@@ -206,12 +285,13 @@ export class IntentMatcher {
    */
   smalltalkKind(text: string): SmalltalkKind | undefined {
     const words = tokens(text);
-    if (words.length === 0) return undefined;
+    if (words.length === 0 || !onlyPhraseWords(words, this.smalltalkWords)) return undefined;
+    const message = new Message(words);
     const consumed = new Array<boolean>(words.length).fill(false);
     let first: { kind: SmalltalkKind; at: number } | undefined;
     for (const { kind, phrases } of this.smalltalk) {
       for (const p of phrases) {
-        for (const at of occurrences(words, p)) {
+        for (const at of message.occurrences(p)) {
           if (consumed.slice(at, at + p.length).some(Boolean)) continue;
           for (let k = 0; k < p.length; k++) consumed[at + k] = true;
           if (!first || at < first.at) first = { kind, at };

@@ -85,23 +85,35 @@ export function buildIndex(entries: readonly Entry[]): InvertedIndex {
   /** Phrases by their stems joined, each with its entries (each entry once, in order). */
   const phrases = new Map<string, { stems: string[]; entries: number[] }>();
 
+  // Per language, each word seen to its stem and posting list: a large base repeats few
+  // words many times, and stemming, keying and looking the stem up once per word instead of
+  // once per occurrence is most of the build.
+  const seen = new Map<StemLanguage, Map<string, { stem: string; list: PostingBuilder }>>();
+
   const add = (entry: number, field: Field, text: string, lang: StemLanguage): string[] => {
     const stems: string[] = [];
+    let words = seen.get(lang);
+    if (!words) seen.set(lang, (words = new Map()));
     for (const tok of contentTokens(text)) {
-      if (/^\d+$/.test(tok)) continue;
-      const s = keyed(lang, stem(tok, lang));
-      stems.push(s);
-      let list = building.get(s);
-      if (!list) building.set(s, (list = { entries: [], counts: [] }));
+      let known = words.get(tok);
+      if (!known) {
+        if (/^\d+$/.test(tok)) continue;
+        const s = keyed(lang, stem(tok, lang));
+        let list = building.get(s);
+        if (!list) building.set(s, (list = { entries: [], counts: [] }));
+        words.set(tok, (known = { stem: s, list }));
+        const stemsOfWord = vocabulary.get(tok);
+        if (!stemsOfWord) vocabulary.set(tok, [s]);
+        else if (!stemsOfWord.includes(s)) stemsOfWord.push(s);
+      }
+      stems.push(known.stem);
+      const list = known.list;
       // Entries are indexed one after the other, so the entry is either the list's last or new.
       if (list.entries[list.entries.length - 1] !== entry) {
         list.entries.push(entry);
         list.counts.push(0, 0, 0, 0);
       }
       list.counts[list.counts.length - 4 + FIELD_SLOT[field]]! += 1;
-      const known = vocabulary.get(tok);
-      if (!known) vocabulary.set(tok, [s]);
-      else if (!known.includes(s)) known.push(s);
     }
     return stems;
   };

@@ -150,8 +150,11 @@ export class Retriever {
     const best: Scored[] = [];
     if (limit <= 0) return best;
     this.score(text, langs, (entry, raw) => {
-      const candidate = { entry, score: adjust(entry, raw) };
-      if (best.length === limit && byScore(candidate, best[limit - 1] as Scored) >= 0) return;
+      const score = adjust(entry, raw);
+      const last = best[limit - 1];
+      // Most candidates of a large base are weaker than the last kept: no allocation for them.
+      if (last && (score < last.score || (score === last.score && entry > last.entry))) return;
+      const candidate = { entry, score };
       let at = best.length === limit ? limit - 1 : best.length;
       while (at > 0 && byScore(candidate, best[at - 1] as Scored) < 0) {
         best[at] = best[at - 1] as Scored;
@@ -162,7 +165,10 @@ export class Retriever {
     return best;
   }
 
-  /** Scores the query and hands every entry holding evidence for it to `emit`, in no order. */
+  /**
+   * Scores the query and hands every entry holding evidence for it to `emit`, in no order.
+   * `emit` must not rank again: the scratch arrays are in use until this returns.
+   */
   private score(text: string, langs: readonly StemLanguage[], emit: (entry: number, score: number) => void): void {
     const queryTokens = [...new Set(contentTokens(text).flatMap((t) => this.split(t, langs)))];
     if (queryTokens.length === 0) return;
