@@ -58,7 +58,7 @@ const STEM_LANGS: readonly StemLanguage[] = ['fr', 'en', 'es', 'pt', 'ar'];
  * Redaction placeholders (`[email]`, `[phone]`) say nothing about what was asked; left in,
  * they would make every question that happened to contain an e-mail address alike.
  */
-function withoutPlaceholders(text: string): string {
+export function withoutPlaceholders(text: string): string {
   return text.replace(/\[\w+\]/g, ' ');
 }
 

@@ -8,6 +8,7 @@ import type { TurnContext } from 'botbuilder';
 import type { InsightsPort, QuestionOutcome, UnansweredReason } from '../../dialogs/insights-port';
 import type { InsightEvent, InsightsStore } from '../../storage/insights-store';
 import { normalise } from '../../knowledge/normalise';
+import { withoutPlaceholders } from '../../knowledge/unanswered-groups';
 import type { Logger } from '../logger';
 import { redact } from '../redact';
 import { parisDay } from './calendar';
@@ -55,7 +56,7 @@ export class InsightsService implements InsightsPort {
     if (!clean) return Promise.resolve();
     const at = this.now();
     return this.write('unanswered question', () =>
-      this.store.addUnanswered({ day: parisDay(at), at: at.toISOString(), conversation: this.pseudonym(context), lang: lang.slice(0, 5), reason, entry: entryId, text: clean, key: normalise(clean.replace(/\[\w+\]/g, ' ')) }),
+      this.store.addUnanswered({ day: parisDay(at), at: at.toISOString(), conversation: this.pseudonym(context), lang: lang.slice(0, 5), reason, entry: entryId, text: clean, key: normalise(withoutPlaceholders(clean)) }),
     );
   }
 
