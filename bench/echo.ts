@@ -21,6 +21,7 @@ import { SocketHub } from '../bot/directline/socket-hub';
 import { TokenService } from '../bot/directline/tokens';
 import { connectorKey, directLineSecret } from '../bot/directline/secret';
 import { mountDirectLine } from '../bot/directline/routes';
+import { deliverInProcess } from '../bot/directline/in-process';
 
 /** Replies with the text; counts the turns in conversation state (read and written every turn). */
 class EchoBot extends ActivityHandler {
@@ -84,6 +85,8 @@ export async function startEchoApp(config: Config): Promise<EchoApp> {
     () => `http://127.0.0.1:${port}/connector/${key}`,
     logger,
   );
+  // Wired as the service wires its channel (bot/server.ts): replies delivered in-process.
+  deliverInProcess(bridgeAdapter, channel, `/connector/${key}`);
   const stopDirectLine = mountDirectLine(
     server,
     channel,

@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import { BenchResult, latency, median, ratios, record, result } from './common';
-import { benchTexts, closedLoop, conversations, LoopRun, round, startReplyStub, tempDir } from './kit';
+import { BENCH_LIMITS, benchTexts, closedLoop, conversations, LoopRun, round, startReplyStub, tempDir } from './kit';
 import { freshSchema } from '../tests/helpers/pg';
 import { ServiceProcess, startService } from '../tests/helpers/service-process';
 
@@ -71,7 +71,8 @@ export async function runPostgresBenchmarks(options: { quick?: boolean } = {}): 
   const dirs = [tempDir('bench-pg-a-'), tempDir('bench-pg-b-'), tempDir('bench-pg-sqlite-')];
   const procs: ServiceProcess[] = [];
   try {
-    const env = { LOG_LEVEL: 'error', DIRECT_LINE_SECRET: 'a-shared-direct-line-secret-for-the-benchmark' };
+    // The load comes from one address: the per-visitor limits at their maximum, as in kit.serve.
+    const env = { ...BENCH_LIMITS, LOG_LEVEL: 'error', DIRECT_LINE_SECRET: 'a-shared-direct-line-secret-for-the-benchmark' };
     // One after the other: the second finds the migrations applied.
     const a = await startService({ ...env, DATABASE_URL: schema.url, DATA_DIR: dirs[0]!.dir });
     procs.push(a);

@@ -4,7 +4,7 @@
  * anything else is noted and ignored.
  */
 import { ActivityHandler, AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue, MessageFactory, TurnContext } from 'botbuilder';
-import { DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
+import { DialogContext, DialogSet, DialogTurnStatus } from 'botbuilder-dialogs';
 import { Dialog } from 'botbuilder-dialogs';
 import { OrientationDialog, Translate } from '../dialogs/orientation-dialog';
 import { BotState } from './state';
@@ -22,9 +22,23 @@ export interface Routes {
   commands?: CommandRouter;
 }
 
+/**
+ * Where botbuilder-dialogs looks for a turn's memory scopes and path resolvers before
+ * building them (`DialogStateManager`; the constant is not exported).
+ */
+const MEMORY_CONFIGURATION_KEY = 'DialogStateManagerConfiguration';
+type MemoryConfiguration = DialogContext['state']['configuration'];
+
 /** The orientation bot. */
 export class OrientationBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
+  /**
+   * The memory scopes of the dialogs, built on the first turn and handed to the next ones:
+   * botbuilder builds them again for every dialog context (a few percent of a turn's CPU,
+   * issue 8), and these dialogs keep their state in their own objects, never in scopes
+   * that depend on the turn. Were the key to change, each turn would build them again.
+   */
+  private memory: MemoryConfiguration | undefined;
 
   constructor(
     private readonly state: BotState,
@@ -48,7 +62,9 @@ export class OrientationBot extends ActivityHandler {
       if (this.routes && typeof text === 'string' && text.trim() && (await this.routes.relay.fromPerson(context.activity.conversation.id, text.trim()))) {
         return next();
       }
+      if (this.memory) context.turnState.set(MEMORY_CONFIGURATION_KEY, this.memory);
       const dc = await this.dialogs.createContext(context);
+      this.memory ??= dc.state.configuration;
       const command = this.routes?.commands?.detect(text);
       if (command) {
         await this.routes!.commands!.run(dc, command);

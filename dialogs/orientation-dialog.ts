@@ -121,10 +121,13 @@ export class OrientationDialog extends Dialog {
     return dc.beginDialog(this.deps.handoffDialogId, options);
   }
 
+  /** The "talk to an agent" button in every language, normalised once (read every message). */
+  private handoffButtons: Set<string> | undefined;
+
   /** True when the text is the "talk to an agent" button, in any language. */
   private isHandoffButton(text: string): boolean {
-    const said = normalise(text);
-    return ['fr', 'en', 'es', 'ar'].some((l) => normalise(this.deps.translate(l)('handoff.offer')) === said);
+    this.handoffButtons ??= new Set(['fr', 'en', 'es', 'ar'].map((l) => normalise(this.deps.translate(l)('handoff.offer'))));
+    return this.handoffButtons.has(normalise(text));
   }
 
   private async onMessage(dc: DialogContext): Promise<DialogTurnResult> {
@@ -277,13 +280,11 @@ export class OrientationDialog extends Dialog {
         if (fiches.length > 0) {
           // The long tail: official fiches by title and link, never their (possibly older) text.
           const list = fiches.map((f) => `- [${f.title}](${f.url})`).join('\n');
-          await context.sendActivity(`${t('longTail.intro')}\n\n${list}\n\n${t('longTail.note')}`);
-          await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], contact));
+          await context.sendActivities([MessageFactory.text(`${t('longTail.intro')}\n\n${list}\n\n${t('longTail.note')}`), MessageFactory.suggestedActions([t('handoff.offer')], contact)]);
           break;
         }
-        await context.sendActivity(t('fallback.text'));
         // From the second fallback in a row, a human is offered, not forced.
-        await context.sendActivity(state.fallbacks >= 2 ? MessageFactory.suggestedActions([t('handoff.offer')], contact) : contact);
+        await context.sendActivities([MessageFactory.text(t('fallback.text')), state.fallbacks >= 2 ? MessageFactory.suggestedActions([t('handoff.offer')], contact) : MessageFactory.text(contact)]);
         break;
       }
     }
@@ -373,8 +374,12 @@ export class OrientationDialog extends Dialog {
       const options: RightToErrorOptions = { entryId: id, lang, text: question };
       return dc.beginDialog(RightToErrorDialog.id, options);
     }
-    await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() })));
-    await context.sendActivity(MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')], t('feedback.question')));
+    // The card and the question in one call: the same two activities, in order, through one
+    // pass of the turn's send pipeline instead of two (issue 8, a turn's CPU).
+    await context.sendActivities([
+      MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() })),
+      MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')], t('feedback.question')),
+    ]);
     state.pending = { kind: 'feedback', id };
     return Dialog.EndOfTurn;
   }

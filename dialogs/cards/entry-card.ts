@@ -59,13 +59,50 @@ export interface CardContext {
   now?: Date;
 }
 
+/**
+ * One formatter per language: creating an `Intl.DateTimeFormat` costs far more than
+ * formatting with it, and every answer card out of hours formatted once (issue 8).
+ */
+const whenFormats = new Map<string, Intl.DateTimeFormat>();
+function whenFormat(lang: string): Intl.DateTimeFormat {
+  let f = whenFormats.get(lang);
+  if (!f) {
+    f = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: PARIS });
+    if (whenFormats.size < 50) whenFormats.set(lang, f);
+  }
+  return f;
+}
+
+/**
+ * The opening status of each site and language during the current minute: every answer card
+ * computed it again (time zone, holidays, the next opening days ahead), and it only changes
+ * from one minute to the next: schedules are HH:MM ranges, and the next opening found from
+ * any instant of a minute is the same (issue 8, a turn's CPU).
+ */
+const statusOfMinute = { minute: NaN, hours: new WeakMap<object, Map<string, string | undefined>>() };
+
 /** Whether a site is open now, or when it opens, in words. */
 function openingStatus(site: Service, lang: string, t: TFunction, now: Date): string | undefined {
+  if (!site.hours) return undefined;
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== statusOfMinute.minute) {
+    statusOfMinute.minute = minute;
+    statusOfMinute.hours = new WeakMap();
+  }
+  let byLang = statusOfMinute.hours.get(site.hours);
+  if (!byLang) statusOfMinute.hours.set(site.hours, (byLang = new Map()));
+  if (byLang.has(lang)) return byLang.get(lang);
+  const status = computeOpeningStatus(site, lang, t, now);
+  byLang.set(lang, status);
+  return status;
+}
+
+function computeOpeningStatus(site: Service, lang: string, t: TFunction, now: Date): string | undefined {
   if (!site.hours) return undefined;
   if (isOpen(site.hours, now)) return t('card.openNow');
   const next = nextOpening(site.hours, now);
   if (!next) return undefined;
-  const when = new Intl.DateTimeFormat(lang, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit', timeZone: PARIS }).format(next);
+  const when = whenFormat(lang).format(next);
   return t('card.closedNow', { when });
 }
 

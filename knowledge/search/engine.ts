@@ -11,7 +11,9 @@ import { PlaceLocator } from './places';
 import { franceCommunes } from '../france-communes';
 import { CommuneFinder } from './communes';
 import { RankingOptions, Retriever } from './retrieve';
+import { mergeTiers } from './tiers';
 import { Decision, KnowledgeSource, RankedResult, RankOutcome } from './types';
+import { Entry } from '../schema';
 
 /** At most this many results are returned. */
 export const MAX_RESULTS = 5;
@@ -44,21 +46,54 @@ export function decide(results: readonly RankedResult[], config: DecisionConfig)
   return { decision: 'clarify', choices: 1 + close.length };
 }
 
+/** Options of {@link KnowledgeSearch} beyond the thresholds and the ranking constants. */
+export interface EngineOptions {
+  /**
+   * Which entries are the long tail (imported in bulk, such as service-public.fr fiches),
+   * ranked on an index of their own and placed after the curated results ({@link mergeTiers}).
+   * None by default: every entry of the base is curated.
+   */
+  longTail?: (entry: Entry) => boolean;
+}
+
+/** One tier's index and retriever, with which of its entries are common-error entries. */
+interface Tier {
+  index: InvertedIndex;
+  retriever: Retriever;
+  /** Whether each entry (by index) is a common-error entry, looked up for every candidate. */
+  isError: readonly boolean[];
+}
+
+function tier(entries: readonly Entry[], ranking: Partial<RankingOptions>): Tier {
+  const index = buildIndex(entries);
+  return { index, retriever: new Retriever(index, ranking), isError: entries.map((e) => e.kind === 'error') };
+}
+
 /** The shipped {@link KnowledgeSource}: an inverted index with typo tolerance over one base. */
 export class KnowledgeSearch implements KnowledgeSource {
+  /** The index of the curated entries (all of them without a long tail). */
   readonly index: InvertedIndex;
-  private readonly retriever: Retriever;
+  /** The long tail's index, when the options name one and the base holds some. */
+  readonly tailIndex: InvertedIndex | undefined;
+  private readonly curated: Tier;
+  private readonly tail: Tier | undefined;
   private readonly intents: IntentMatcher;
   private readonly communes: CommuneFinder;
   private readonly places: PlaceLocator;
   private readonly ranking: Partial<RankingOptions>;
-  /** Whether each entry (by index) is a common-error entry, looked up for every candidate. */
-  private readonly isError: readonly boolean[];
 
-  constructor(readonly kb: KnowledgeBase, private readonly config: DecisionConfig = kb.decision, ranking: Partial<RankingOptions> = {}) {
-    this.index = buildIndex(kb.entries);
-    this.retriever = new Retriever(this.index, ranking);
-    this.isError = kb.entries.map((e) => e.kind === 'error');
+  constructor(
+    readonly kb: KnowledgeBase,
+    private readonly config: DecisionConfig = kb.decision,
+    ranking: Partial<RankingOptions> = {},
+    private readonly options: EngineOptions = {},
+  ) {
+    const isTail = options.longTail;
+    const tailEntries = isTail ? kb.entries.filter(isTail) : [];
+    this.curated = tier(tailEntries.length > 0 ? kb.entries.filter((e) => !isTail!(e)) : kb.entries, ranking);
+    this.tail = tailEntries.length > 0 ? tier(tailEntries, ranking) : undefined;
+    this.index = this.curated.index;
+    this.tailIndex = this.tail?.index;
     this.intents = new IntentMatcher(kb.intents);
     this.communes = new CommuneFinder(kb.communes);
     this.places = new PlaceLocator(kb.communes, franceCommunes());
@@ -67,7 +102,7 @@ export class KnowledgeSearch implements KnowledgeSource {
 
   /** A copy of this engine deciding with other thresholds (used to tune them). */
   withConfig(config: DecisionConfig): KnowledgeSearch {
-    return new KnowledgeSearch(this.kb, config, this.ranking);
+    return new KnowledgeSearch(this.kb, config, this.ranking, this.options);
   }
 
   /**
@@ -77,10 +112,17 @@ export class KnowledgeSearch implements KnowledgeSource {
    */
   private rankedResults(text: string, rest: string[], lang: StemLanguage): RankedResult[] {
     const mistake = this.intents.mentionsMistake(text);
-    const factor = mistake ? 1 + this.retriever.options.errorCueBoost : 1 - this.retriever.options.errorNoCuePenalty;
-    return this.retriever
-      .top(rest.join(' '), stemOrder(lang), MAX_RESULTS, (entry, score) => (this.isError[entry] ? Math.min(1, score * factor) : score))
-      .map((s) => ({ id: this.index.ids[s.entry] as string, score: Math.round(s.score * 1000) / 1000 }));
+    const opts = this.curated.retriever.options;
+    const factor = mistake ? 1 + opts.errorCueBoost : 1 - opts.errorNoCuePenalty;
+    const query = rest.join(' ');
+    const langs = stemOrder(lang);
+    const ranked = (t: Tier): RankedResult[] =>
+      t.retriever
+        .top(query, langs, MAX_RESULTS, (entry, score) => (t.isError[entry] ? Math.min(1, score * factor) : score))
+        .map((s) => ({ id: t.index.ids[s.entry] as string, score: Math.round(s.score * 1000) / 1000 }));
+    const curated = ranked(this.curated);
+    // With as many curated results as are returned, the long tail would add nothing.
+    return this.tail && curated.length < MAX_RESULTS ? mergeTiers(curated, ranked(this.tail), MAX_RESULTS) : curated;
   }
 
   /** The part of the current topic a follow-up message asks for, if it is one. */

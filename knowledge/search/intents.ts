@@ -13,7 +13,7 @@ export type FollowUpKind = 'prepare' | 'delays' | 'where' | 'steps' | 'fees' | '
 export type RightToErrorCue = 'repeated' | 'firstTime' | 'deliberate' | 'fixed' | 'unsure' | 'yes' | 'no';
 
 /** A command said alone, understood at any point of the conversation. */
-export type Command = { kind: 'help' | 'restart' | 'language' | 'newTopic' } | { kind: 'setLanguage'; lang: string };
+export type Command = { kind: 'help' | 'restart' | 'language' | 'newTopic' | 'erase' } | { kind: 'setLanguage'; lang: string };
 
 type PhraseTokens = string[];
 
@@ -165,8 +165,8 @@ export class IntentMatcher {
       .sort((a, b) => b.phrase.length - a.phrase.length);
     this.followUpWords = new PhraseWords(this.followUps.map((f) => f.phrase));
     const commands: Array<{ command: Command; phrase: PhraseTokens }> = [];
-    for (const kind of ['help', 'restart', 'language', 'newTopic'] as const) {
-      for (const phrase of compile(intents.commands[kind])) commands.push({ command: { kind }, phrase });
+    for (const kind of ['help', 'restart', 'language', 'newTopic', 'erase'] as const) {
+      for (const phrase of compile(intents.commands[kind] ?? {})) commands.push({ command: { kind }, phrase });
     }
     for (const [lang, names] of Object.entries(intents.languageNames)) {
       for (const phrase of compile({ [lang]: names })) commands.push({ command: { kind: 'setLanguage', lang }, phrase });
