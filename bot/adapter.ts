@@ -10,6 +10,55 @@ import { pseudonym } from './redact';
 import type { Translate } from '../dialogs/orientation-dialog';
 import type { BotState } from './state';
 
+/** The part of a Bot Connector client this file touches: its HTTP pipeline. */
+interface PipelineHolder {
+  client?: { pipeline?: { addPolicy(policy: { name: string; sendRequest(request: { timeout: number }, next: (request: unknown) => Promise<unknown>): Promise<unknown> }): void } };
+}
+
+/** The name of the timeout policy in the Bot Connector client's pipeline. */
+export const CONNECTOR_TIMEOUT_POLICY = 'connector-timeout';
+
+/**
+ * Gives every Bot Connector call (replies, cards, proactive messages, Teams threads) made
+ * through this authentication a timeout: a Bot Connector (or the service's own Direct Line
+ * endpoint) that stops answering cannot hold a turn, and the connection under it, forever.
+ * botbuilder's ConnectorFactory replaces any `requestPolicyFactories` given in its options,
+ * so the policy is added to each client it creates.
+ */
+export function withConnectorTimeout(auth: ConfigurationBotFrameworkAuthentication, timeoutMs: number): void {
+  type Factory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+  const wrap = (factory: Factory): Factory => {
+    const create = factory.create.bind(factory);
+    factory.create = async (serviceUrl, audience) => {
+      const client = await create(serviceUrl, audience);
+      (client as unknown as PipelineHolder).client?.pipeline?.addPolicy({
+        name: CONNECTOR_TIMEOUT_POLICY,
+        sendRequest: (request, next) => {
+          if (!(request.timeout > 0) || request.timeout > timeoutMs) request.timeout = timeoutMs;
+          return next(request);
+        },
+      });
+      return client;
+    };
+    return factory;
+  };
+  // Proactive messages get their factory here; incoming turns with their authentication.
+  const createFactory = auth.createConnectorFactory.bind(auth);
+  auth.createConnectorFactory = (identity) => wrap(createFactory(identity));
+  const authenticate = auth.authenticateRequest.bind(auth);
+  auth.authenticateRequest = async (activity, header) => {
+    const result = await authenticate(activity, header);
+    if (result.connectorFactory) result.connectorFactory = wrap(result.connectorFactory);
+    return result;
+  };
+  const authenticateStreaming = auth.authenticateStreamingRequest.bind(auth);
+  auth.authenticateStreamingRequest = async (header, channel) => {
+    const result = await authenticateStreaming(header, channel);
+    if (result.connectorFactory) result.connectorFactory = wrap(result.connectorFactory);
+    return result;
+  };
+}
+
 /** Creates the adapter for a configuration. */
 export function createAdapter(config: Config, logger: Logger, translate: Translate, state: BotState): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
@@ -18,6 +67,7 @@ export function createAdapter(config: Config, logger: Logger, translate: Transla
     MicrosoftAppType: config.microsoftAppType,
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   });
+  withConnectorTimeout(auth, config.limits.connectorTimeoutSeconds * 1000);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     const a = context.activity;

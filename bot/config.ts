@@ -12,6 +12,10 @@ export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
 /** The validated configuration. */
 export interface Config {
+  /** `NODE_ENV=production`: the service refuses to start without a MicrosoftAppId (no open `/api/messages`). */
+  production: boolean;
+  /** Origins, besides the service's own, allowed to frame the public pages (`/`, `/indicateurs`, `/confidentialite`). */
+  frameAncestors: string[];
   port: number;
   host: string;
   microsoftAppId: string;
@@ -32,6 +36,27 @@ export interface Config {
   maxMessageChars: number;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes: number;
+  /** Abuse limits on `/api/messages`, the Bot Connector calls and the Direct Line streams. */
+  limits: {
+    /** Activities a minute per conversation on `/api/messages`. */
+    messagesPerMinute: number;
+    /** Activities a minute per client address on `/api/messages` when it is unauthenticated (no MicrosoftAppId). */
+    messagesPerMinutePerIp: number;
+    /** Turns of one conversation waiting or running at once; more are refused with 429. */
+    turnsPerConversation: number;
+    /** Seconds before a call to the Bot Connector (a reply, a card) is abandoned. */
+    connectorTimeoutSeconds: number;
+    /** WebSocket streams one conversation may hold at once. */
+    socketsPerConversation: number;
+    /** WebSocket streams in all, on this instance. */
+    socketsTotal: number;
+    /** Seconds between keep-alive pings; a stream that answered no ping in two intervals is closed. */
+    socketPingSeconds: number;
+    /** Bytes waiting to be sent to one stream beyond which the slow client is disconnected. */
+    socketMaxBufferedBytes: number;
+    /** Requests a minute per client address on the public read routes (indicators, transcripts, pages). */
+    publicPerMinute: number;
+  };
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** Reverse proxies in front of the service whose X-Forwarded-For is trusted (0: none). */
   trustProxy: number;
@@ -45,12 +70,21 @@ export interface Config {
     /** How many procedures and unanswered questions each period lists. */
     top: number;
   };
+  /** How long conversations' texts are kept (see bot/retention.ts). */
+  retention: {
+    /** Days after which transcripts, idle state, closed handoffs' texts and unanswered questions' texts are deleted. */
+    transcriptDays: number;
+    /** Minutes between two runs of the deleting job (it also runs at start). */
+    sweepMinutes: number;
+  };
   /** Offer official service-public.fr fiches when the base has no confident answer. */
   longTail: boolean;
   console: {
     /** Local agent accounts (embedded default, outside Teams). */
     accounts: AgentAccount[];
     sessionHours: number;
+    /** The Entra ID app role an agent signing in from Teams must hold. */
+    entraRole: string;
   };
   editor: {
     /** Local editor accounts (embedded default, outside Teams). */
@@ -133,7 +167,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (appType === 'SingleTenant' && tenant === '') throw new ConfigError('MicrosoftAppTenantId', 'is required when MicrosoftAppType is SingleTenant');
   const password = env.MicrosoftAppPassword ?? '';
   if (appType === 'MultiTenant' && appId !== '' && password === '') throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
+  const production = (env.NODE_ENV ?? '').trim().toLowerCase() === 'production';
+  // In production /api/messages must never be open: without an app id the adapter accepts
+  // unauthenticated activities (the Emulator's mode).
+  if (production && appId === '') throw new ConfigError('MicrosoftAppId', 'is required when NODE_ENV is production (without it /api/messages accepts unauthenticated requests)');
   return {
+    production,
+    frameAncestors: frameAncestors(env),
     port: int(env, 'PORT', 3978, 0, 65535),
     host: env.HOST?.trim() || '0.0.0.0',
     microsoftAppId: appId,
@@ -147,17 +187,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     watchContent: oneOf(env, 'KB_WATCH', ['true', 'false'] as const, 'true') === 'true',
     maxMessageChars: int(env, 'MAX_MESSAGE_CHARS', 2000, 100, 100000),
     maxBodyBytes: int(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
+    limits: {
+      messagesPerMinute: int(env, 'MESSAGE_RATE_PER_MINUTE', 60, 1, 1000000),
+      messagesPerMinutePerIp: int(env, 'MESSAGE_IP_RATE_PER_MINUTE', 600, 1, 10000000),
+      turnsPerConversation: int(env, 'MAX_TURNS_PER_CONVERSATION', 8, 1, 1000),
+      connectorTimeoutSeconds: int(env, 'CONNECTOR_TIMEOUT_SECONDS', 15, 1, 300),
+      socketsPerConversation: int(env, 'WS_MAX_PER_CONVERSATION', 5, 1, 100),
+      socketsTotal: int(env, 'WS_MAX_TOTAL', 5000, 1, 1000000),
+      socketPingSeconds: int(env, 'WS_PING_SECONDS', 20, 1, 3600),
+      socketMaxBufferedBytes: int(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 16 * 1024, 256 * 1024 * 1024),
+      publicPerMinute: int(env, 'PUBLIC_RATE_PER_MINUTE', 120, 1, 10000000),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, 'info'),
     metricsToken: (env.METRICS_TOKEN ?? '').trim(),
     trustProxy: int(env, 'TRUST_PROXY', 0, 0, 10),
     shutdownGraceSeconds: int(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 300),
     directLine: directLineConfig(env),
     indicators: { minCount: int(env, 'INDICATORS_MIN_COUNT', 3, 1, 1000), top: int(env, 'INDICATORS_TOP', 10, 1, 50) },
+    // 30 days: long enough to resume a conversation, for an agent to read a transcript and the
+    // person to download it (the link lasts 7 days), and for editors to review each month's
+    // unanswered questions; short enough to keep little (CNIL: no longer than the purpose needs).
+    retention: { transcriptDays: int(env, 'TRANSCRIPT_RETENTION_DAYS', 30, 1, 3650), sweepMinutes: int(env, 'RETENTION_SWEEP_MINUTES', 60, 1, 1440) },
     longTail: oneOf(env, 'LONG_TAIL', ['true', 'false'] as const, 'true') === 'true',
-    console: { accounts: agentAccounts(env, 'AGENT_ACCOUNTS'), sessionHours: int(env, 'CONSOLE_SESSION_HOURS', 8, 1, 24) },
+    console: {
+      accounts: agentAccounts(env, 'AGENT_ACCOUNTS'),
+      sessionHours: int(env, 'CONSOLE_SESSION_HOURS', 8, 1, 24),
+      entraRole: appRole(env, 'CONSOLE_ENTRA_ROLE', 'Handoff.Agent'),
+    },
     editor: {
       accounts: agentAccounts(env, 'EDITOR_ACCOUNTS'),
-      entraRole: (env.EDITOR_ENTRA_ROLE ?? '').trim() || 'Knowledge.Editor',
+      entraRole: appRole(env, 'EDITOR_ENTRA_ROLE', 'Knowledge.Editor'),
       reviewMaxDays: int(env, 'KB_REVIEW_MAX_DAYS', 365, 1, 3650),
       syncSeconds: int(env, 'KB_SYNC_SECONDS', 2, 1, 300),
       evalDir: path.resolve(root, env.EVAL_DIR?.trim() || path.join('tests', 'eval')),
@@ -192,6 +251,24 @@ function agentAccounts(env: NodeJS.ProcessEnv, name: 'AGENT_ACCOUNTS' | 'EDITOR_
     if (typeof o.name !== 'string' || o.name.trim() === '') throw new ConfigError(name, `entry ${i}: name is required`);
     if (typeof o.passwordHash !== 'string' || !o.passwordHash.startsWith('scrypt$')) throw new ConfigError(name, `entry ${i}: passwordHash must come from npm run agent-hash`);
     return { username: o.username, name: o.name.trim(), passwordHash: o.passwordHash };
+  });
+}
+
+/** An Entra ID app role value (letters, digits, dots, dashes, underscores). */
+function appRole(env: NodeJS.ProcessEnv, name: 'CONSOLE_ENTRA_ROLE' | 'EDITOR_ENTRA_ROLE', fallback: string): string {
+  const raw = (env[name] ?? '').trim();
+  if (raw === '') return fallback;
+  if (!/^[\w.-]{1,120}$/.test(raw)) throw new ConfigError(name, `must be an app role value (letters, digits, dots, dashes), got "${raw}"`);
+  return raw;
+}
+
+/** `FRAME_ANCESTORS`: https origins separated by spaces or commas (a leading `*.` allowed). */
+function frameAncestors(env: NodeJS.ProcessEnv): string[] {
+  const raw = (env.FRAME_ANCESTORS ?? '').trim();
+  if (raw === '') return [];
+  return raw.split(/[\s,]+/).filter(Boolean).map((origin) => {
+    if (!/^https:\/\/(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$/i.test(origin)) throw new ConfigError('FRAME_ANCESTORS', `must list https origins such as https://www.val-doise.gouv.fr, got "${origin}"`);
+    return origin.toLowerCase();
   });
 }
 

@@ -8,11 +8,14 @@ import { CloudAdapter } from 'botbuilder';
 import { Config } from './config';
 import { Logger } from './logger';
 import { checkActivityBody } from './activity-check';
+import { messageLimits, publicRouteLimit } from './message-limits';
+import { shapeRestifyError } from './http-errors';
 import { createAdapter } from './adapter';
 import { createBotState } from './state';
 import { OrientationBot } from './orientation-bot';
 import { translator } from './i18n';
-import { pseudonym } from './redact';
+import { pseudonym, redact } from './redact';
+import { sameSecret } from './same-secret';
 import { OrientationDialog } from '../dialogs/orientation-dialog';
 import { LiveKnowledge } from '../knowledge/live';
 import { StateStore } from '../storage/port';
@@ -23,6 +26,7 @@ import { SocketHub } from './directline/socket-hub';
 import { TokenService } from './directline/tokens';
 import { connectorKey, directLineSecret } from './directline/secret';
 import { mountDirectLine } from './directline/routes';
+import { deliverInProcess } from './directline/in-process';
 import { mountStatic } from './static-files';
 import { HandoffStore } from '../storage/handoff-store';
 import { HandoffService } from './handoff/handoff-service';
@@ -34,10 +38,12 @@ import { mountTranscripts, TranscriptLinks } from './handoff/transcript-link';
 import { HandoffWatch } from './handoff/watch';
 import { mountConsole } from './console/routes';
 import { Sessions } from './console/sessions';
-import { EntraValidator } from './console/entra';
+import { EntraValidator, KeyFetcher } from './console/entra';
+import { mountSecurityHeaders, originsOf } from './security-headers';
+import { processAuthenticated } from './channel-auth';
 import { HandoffDialog } from '../dialogs/handoff-dialog';
 import { mainContact, mainSite } from '../knowledge/directory';
-import { Activity } from 'botbuilder';
+import { Activity, TurnContext } from 'botbuilder';
 import { RightToErrorDialog } from '../dialogs/right-to-error-dialog';
 import { CommandRouter } from '../dialogs/commands';
 import { InsightsStore } from '../storage/insights-store';
@@ -49,6 +55,10 @@ import { Metrics } from './metrics';
 import { KnowledgeStore } from '../storage/knowledge-store';
 import { KnowledgeWorkspace } from './editor/workspace';
 import { mountEditor } from './editor/routes';
+import { RetentionJob } from './retention';
+import { ErasureService } from './erasure';
+import { ErasureDialog } from '../dialogs/erasure-dialog';
+import { mountPrivacyPage } from './privacy-page';
 
 /** Largest import of knowledge files, in bytes (the whole base is under 1 MB). */
 const IMPORT_MAX_BYTES = 8 * 1024 * 1024;
@@ -85,6 +95,8 @@ export interface App {
   workspace: KnowledgeWorkspace;
   /** The handoff's clock (expiries, inactive agents); tests run its sweep directly. */
   handoffWatch: HandoffWatch;
+  /** Deletes what is older than TRANSCRIPT_RETENTION_DAYS; tests run it directly. */
+  retention: RetentionJob;
   /** The Direct Line secret in force (configured or generated). */
   directLineSecret: string;
   /** The port actually listened on. */
@@ -100,7 +112,7 @@ export interface App {
 export async function startApp(
   config: Config,
   logger: Logger,
-  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; knowledgeStore?: KnowledgeStore; stores?: Stores; now?: () => Date } = {},
+  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; knowledgeStore?: KnowledgeStore; stores?: Stores; now?: () => Date; entraKeys?: KeyFetcher } = {},
 ): Promise<App> {
   const stores =
     options.stores ??
@@ -108,7 +120,7 @@ export async function startApp(
   // The shipped folder is checked first (an invalid one stops the start); the bot then
   // serves the latest published revision, which is the folder on a first start.
   try {
-    return await assemble(config, logger, stores, options.now);
+    return await assemble(config, logger, stores, options.now, options.entraKeys);
   } catch (err) {
     // A start that fails (invalid knowledge, a port in use) leaves nothing open.
     await stores.close().catch(() => undefined);
@@ -116,7 +128,7 @@ export async function startApp(
   }
 }
 
-async function assemble(config: Config, logger: Logger, stores: Stores, now: (() => Date) | undefined): Promise<App> {
+async function assemble(config: Config, logger: Logger, stores: Stores, now: (() => Date) | undefined, entraKeys?: KeyFetcher): Promise<App> {
   const options = { now };
   const metrics = new Metrics();
   /** Turns being handled: shutdown waits for them. */
@@ -191,22 +203,39 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     },
   });
   const rightToError = new RightToErrorDialog(knowledge, translator);
-  const commands = new CommandRouter({ knowledge, language: state.language, translate: translator, handoff, maxMessageChars: config.maxMessageChars });
-  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog, rightToError], { relay, teams, commands });
+  // The person's right to erasure ("effacer ma conversation"), at any point.
+  const erasureDialog = new ErasureDialog(
+    new ErasureService({ state, directLine: stores.directLine, handoff: handoffStore, insights: insightsStore, insightsKey: secret, agents: relay, agentsTranslate: translator, logger }),
+    translator,
+  );
+  const commands = new CommandRouter({ knowledge, language: state.language, translate: translator, handoff, maxMessageChars: config.maxMessageChars, erasure: true });
+  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog, rightToError, erasureDialog], { relay, teams, commands });
+  // With an agent, "effacer ma conversation" and its yes / no buttons still reach the bot.
+  relay.keepFromAgent = (text) => commands.detect(text)?.kind === 'erase' || erasureDialog.isButton(text);
 
   const directLineStore = stores.directLine;
   const channel = new DirectLineChannel(
     directLineStore,
     new TokenService(secret, config.directLine.tokenTtlSeconds),
-    new SocketHub(logger),
+    new SocketHub(logger, {
+      perConversation: config.limits.socketsPerConversation,
+      total: config.limits.socketsTotal,
+      keepAliveSeconds: config.limits.socketPingSeconds,
+      maxBufferedBytes: config.limits.socketMaxBufferedBytes,
+    }),
     (activity) => turn('directline', () => bridgeAdapter.processActivityDirect('', activity as Activity, (context) => bot.run(context))),
     connectorBase,
     logger,
     undefined,
     stores.bus,
   );
+  // The bridge's replies go to the channel in-process rather than over loopback HTTP to the
+  // connector routes (same storage, sockets and bus; see in-process.ts).
+  deliverInProcess(bridgeAdapter, channel, `/connector/${key}`);
 
   const server = restify.createServer({ name: 'prefecture-orientation-bot' });
+  // CSP (nonce for Web Chat's styles), frame-ancestors, HSTS, nosniff... on every response.
+  mountSecurityHeaders(server, { publicUrl: config.directLine.publicUrl, frameAncestors: config.frameAncestors, connectOrigins: config.directLine.mode === 'azure' ? originsOf(config.directLine.azureDomain) : [], trustProxy: config.trustProxy });
   // Idle keep-alive connections are kept longer than a reverse proxy keeps its own (nginx's
   // upstream keepalive_timeout is 60 s). With Node's 5 s default, a connection the proxy (or
   // the Bot Connector) reuses can be closed under it: when the event loop is busy for a few
@@ -230,6 +259,8 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     (req as restify.Request & { started?: number }).started = Date.now();
     return next();
   });
+  // The public read routes are limited per address (the others have limits of their own).
+  server.pre(publicRouteLimit(config, logger));
   server.on('after', (req: restify.Request, res: restify.Response, route: { path?: string } | null) => {
     const pattern = route?.path ? String(route.path) : 'unmatched';
     const ms = Date.now() - ((req as restify.Request & { started?: number }).started ?? Date.now());
@@ -238,10 +269,12 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     (quiet ? logger.debug : logger.info)('request', { requestId: req.id(), method: req.method, route: pattern, status: res.statusCode, ms });
   });
   server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
-    logger.warn('request refused', { method: req.method, path: req.path(), status: err.statusCode, reason: err.message.slice(0, 200) });
+    logger.warn('request refused', { method: req.method, path: req.path(), status: err.statusCode, reason: redact(err.message.slice(0, 200)) });
+    shapeRestifyError(err, config.maxBodyBytes);
     cb();
   });
 
+  const messageGuard = messageLimits(config, logger);
   server.post('/api/messages', async (req: restify.Request, res: restify.Response) => {
     const problem = checkActivityBody(req.body);
     if (problem) {
@@ -249,11 +282,36 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
       res.send(problem.status, { error: { code: problem.code, message: problem.message } });
       return;
     }
+    // Abuse limits: an open endpoint is limited per address and per conversation before the
+    // turn (429, Retry-After); an authenticated one per conversation once the token is
+    // checked, so that forged requests cannot use up a real conversation's allowance.
+    const activity = req.body as { conversation: { id: string }; locale?: unknown };
+    let release: (() => void) | undefined;
+    if (messageGuard.unauthenticated) {
+      const refusal = messageGuard.checkAddress(req) ?? messageGuard.admit(activity.conversation.id);
+      if (typeof refusal !== 'function') return messageGuard.refuse(res, refusal, activity.conversation.id, activity.locale);
+      release = refusal;
+    }
+    const run = async (context: TurnContext): Promise<void> => {
+      if (release) return bot.run(context);
+      const admitted = messageGuard.admit(activity.conversation.id);
+      if (typeof admitted !== 'function') {
+        logger.warn('authenticated activity dropped by the limits', { why: admitted.why, conversation: pseudonym(activity.conversation.id) });
+        return;
+      }
+      try {
+        await bot.run(context);
+      } finally {
+        admitted();
+      }
+    };
     try {
-      await turn(String((req.body as { channelId?: unknown }).channelId ?? 'unknown').slice(0, 20), () => adapter.process(req, res, (context) => bot.run(context)));
+      await turn(String((req.body as { channelId?: unknown }).channelId ?? 'unknown').slice(0, 20), () => processAuthenticated(adapter, req, res, run, logger));
     } catch (err) {
       logger.error('activity processing failed', { err, conversation: pseudonym((req.body as { conversation?: { id?: string } }).conversation?.id) });
       if (!res.headersSent) res.send(500, { error: { code: 'InternalError', message: 'the activity could not be processed' } });
+    } finally {
+      release?.();
     }
   });
 
@@ -263,9 +321,10 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     { mode: config.directLine.mode, publicUrl: config.directLine.publicUrl || undefined, azureDomain: config.directLine.azureDomain, secret },
     key,
     logger,
-    { tokenPerMinute: config.directLine.tokensPerMinute, activitiesPerMinute: config.directLine.activitiesPerMinute, trustProxy: config.trustProxy },
+    { tokenPerMinute: config.directLine.tokensPerMinute, activitiesPerMinute: config.directLine.activitiesPerMinute, trustProxy: config.trustProxy, turnsPerConversation: config.limits.turnsPerConversation },
   );
   mountStatic(server);
+  mountPrivacyPage(server, config.retention.transcriptDays);
   mountTranscripts(server, transcriptLinks, handoffStore);
   const publicHost = config.directLine.publicUrl ? new URL(config.directLine.publicUrl).host : '';
   mountEditor(server, {
@@ -274,7 +333,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     sessions: new Sessions(secret, config.console.sessionHours * 3600, undefined, 'editor-sessions-v1'),
     entra:
       config.microsoftAppId && config.teams.tenantId && publicHost
-        ? new EntraValidator({ tenantId: config.teams.tenantId, appId: config.microsoftAppId, resource: `api://${publicHost}/${config.microsoftAppId}` })
+        ? new EntraValidator({ tenantId: config.teams.tenantId, appId: config.microsoftAppId, resource: `api://${publicHost}/${config.microsoftAppId}` }, entraKeys)
         : undefined,
     entraRole: config.editor.entraRole,
     insights: insightsStore,
@@ -297,8 +356,9 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     sessions: new Sessions(secret, config.console.sessionHours * 3600),
     entra:
       config.microsoftAppId && config.teams.tenantId && publicHost
-        ? new EntraValidator({ tenantId: config.teams.tenantId, appId: config.microsoftAppId, resource: `api://${publicHost}/${config.microsoftAppId}` })
+        ? new EntraValidator({ tenantId: config.teams.tenantId, appId: config.microsoftAppId, resource: `api://${publicHost}/${config.microsoftAppId}` }, entraKeys)
         : undefined,
+    entraRole: config.console.entraRole,
     store: handoffStore,
     relay,
     knowledge: () => knowledge.current().kb,
@@ -319,7 +379,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     metrics.revision.set(knowledge.revision ?? 0);
   });
   server.get('/metrics', async (req: restify.Request, res: restify.Response) => {
-    if (config.metricsToken && req.headers.authorization !== `Bearer ${config.metricsToken}`) {
+    if (config.metricsToken && !sameSecret(req.headers.authorization, `Bearer ${config.metricsToken}`)) {
       res.send(401, { error: { code: 'Unauthorized', message: 'metrics need the METRICS_TOKEN bearer' } });
       return;
     }
@@ -362,6 +422,8 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
   const port = typeof address === 'object' && address ? address.port : config.port;
   listeningPort = port;
   handoffWatch.start();
+  const retention = new RetentionJob({ state: storage, directLine: directLineStore, handoff: handoffStore, insights: insightsStore }, config.retention.transcriptDays, logger, options.now);
+  retention.start(config.retention.sweepMinutes);
   logger.info('listening', { port, auth: config.microsoftAppId ? 'bot framework tokens required' : 'open (no MicrosoftAppId)' });
 
   return {
@@ -375,6 +437,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     knowledgeStore,
     workspace,
     handoffWatch,
+    retention,
     directLineSecret: secret,
     port,
     metrics,
@@ -389,6 +452,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
       watcher?.close();
       clearInterval(syncTimer);
       handoffWatch.stop();
+      await retention.stop();
       const deadline = Date.now() + config.shutdownGraceSeconds * 1000;
       while (inFlight > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
       if (inFlight > 0) logger.warn('stopping with turns still in flight', { turns: inFlight });

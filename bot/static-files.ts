@@ -7,6 +7,17 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as restify from 'restify';
 import { projectRoot } from '../knowledge/paths';
+import { nonceOf } from './security-headers';
+
+/**
+ * A page with this response's CSP nonce on its `<script>` elements: the page scripts read it
+ * (`document.currentScript.nonce`) and give it to Web Chat, whose `<style>` elements then
+ * pass the `style-src` of the Content-Security-Policy. The pages have no inline script
+ * (`script-src 'self'`): the nonce only admits styles.
+ */
+export function withNonce(html: string, nonce: string): string {
+  return html.replace(/<script\b/gi, `<script nonce="${nonce}"`);
+}
 
 /** Mounts the static routes. */
 export function mountStatic(server: restify.Server): void {
@@ -23,8 +34,9 @@ export function mountStatic(server: restify.Server): void {
       return;
     }
     res.setHeader('content-type', 'text/html; charset=utf-8');
-    res.setHeader('cache-control', 'no-cache');
-    res.sendRaw(200, fs.readFileSync(file));
+    // The nonce changes with every response: the page is never stored by a cache.
+    res.setHeader('cache-control', 'no-store');
+    res.sendRaw(200, withNonce(fs.readFileSync(file, 'utf8'), nonceOf(res)));
   };
   server.get('/', page('index.html'));
   server.get('/console', page('console.html'));
@@ -33,7 +45,15 @@ export function mountStatic(server: restify.Server): void {
   server.get('/editeur', page('editor.html'));
   const teamsJs = path.join(path.dirname(require.resolve('@microsoft/teams-js')));
   server.get('/vendor/teams-js/*', restify.plugins.serveStaticFiles(teamsJs, { maxAge: 86400 }));
-  server.get('/web/*', restify.plugins.serveStaticFiles(web, { maxAge: 0 }));
+  server.get('/web/*', (req: restify.Request, res: restify.Response, next: restify.Next) => {
+    // The pages are served by their routes only (with the nonce their policy expects); web/
+    // serves their scripts, styles and images.
+    if (/\.html?$/i.test(req.path())) {
+      res.send(404, { error: { code: 'NotFound', message: 'not found' } });
+      return next(false);
+    }
+    return next();
+  }, restify.plugins.serveStaticFiles(web, { maxAge: 0 }));
   server.get('/vendor/dsfr/*', restify.plugins.serveStaticFiles(dsfr, { maxAge: 86400 }));
   server.get('/vendor/webchat/*', (req: restify.Request, res: restify.Response, next: restify.Next) => {
     // Only the browser bundle is served from the package, not its sources.

@@ -1,7 +1,8 @@
 /**
  * Commands understood at any point of a conversation, said alone: "aide" / "help",
  * "recommencer" / "start over", "changer de langue" / "change language" (and a language's
- * name), "autre chose" / "something else". They interrupt whatever dialog is active, the
+ * name), "autre chose" / "something else", "effacer ma conversation" / "delete my
+ * conversation" (the erasure dialog, when the service provides it). They interrupt whatever dialog is active, the
  * way a person at a counter can always say "wait, let's start again".
  */
 import { MessageFactory } from 'botbuilder';
@@ -9,6 +10,7 @@ import { DialogContext } from 'botbuilder-dialogs';
 import type { Command } from '../knowledge/search/intents';
 import type { HandoffPort } from './handoff-port';
 import { HandoffDialog } from './handoff-dialog';
+import { ErasureDialog } from './erasure-dialog';
 import { KnowledgeProvider, LanguageStore, OrientationDialog, OrientationState, Translate } from './orientation-dialog';
 
 /** The languages offered, with their names as shown on the buttons. */
@@ -26,6 +28,8 @@ export interface CommandDeps {
   translate: Translate;
   handoff?: HandoffPort;
   maxMessageChars: number;
+  /** Whether {@link ErasureDialog} is in the dialog set: without it, "effacer ma conversation" is no command. */
+  erasure?: boolean;
 }
 
 /** Handles a command before the active dialog sees the message. */
@@ -35,7 +39,8 @@ export class CommandRouter {
   /** The command the message is, if any. */
   detect(text: string | undefined): Command | undefined {
     if (typeof text !== 'string' || !text.trim() || text.length > this.deps.maxMessageChars) return undefined;
-    return this.deps.knowledge.current().search.command(text);
+    const command = this.deps.knowledge.current().search.command(text);
+    return command?.kind === 'erase' && !this.deps.erasure ? undefined : command;
   }
 
   /** Carries out a command; the active dialog does not see the message. */
@@ -60,6 +65,12 @@ export class CommandRouter {
       case 'newTopic': {
         await this.toOrientation(dc, false);
         await context.sendActivity(t('commands.newTopic'));
+        return;
+      }
+      case 'erase': {
+        // Asked again while confirming: one confirmation, not two stacked.
+        if (dc.activeDialog?.id === ErasureDialog.id) dc.stack.shift();
+        await dc.beginDialog(ErasureDialog.id, { lang });
         return;
       }
       case 'restart':

@@ -307,6 +307,8 @@ export const intentsSchema = z
         restart: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
         language: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
         newTopic: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)),
+        /** Erase this conversation (the person's right to erasure, `dialogs/erasure-dialog.ts`). */
+        erase: z.record(z.enum(CONTENT_LOCALES), z.array(text).min(1)).optional(),
       })
       .strict(),
     /**

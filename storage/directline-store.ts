@@ -36,6 +36,18 @@ export interface DirectLineStore {
   update(conversationId: string, activityId: string, activity: Record<string, unknown>): Promise<boolean>;
   /** Activities after a watermark (0 for all), oldest first, at most `limit`. */
   after(conversationId: string, watermark: number, limit?: number): Promise<StoredActivity[]>;
+  /**
+   * Retention: deletes the conversations whose last activity (their creation, when they have
+   * none) is before `beforeIso`, with their activities. Idempotent.
+   */
+  purgeIdleBefore(beforeIso: string): Promise<{ conversations: number; activities: number }>;
+  /**
+   * Erasure at the person's request: removes every message of the conversation. The
+   * conversation stays usable (its token still works) and later activities keep higher
+   * positions than any a client saw; at most one content-free `event` activity named
+   * `erased` stands in for what was removed. Returns how many activities were erased.
+   */
+  eraseActivities(conversationId: string): Promise<number>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

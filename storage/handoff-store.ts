@@ -73,6 +73,19 @@ export interface HandoffStore {
   createdBetween(fromIso: string, toIso: string): Promise<Array<Pick<HandoffRequest, 'createdAt' | 'takenAt' | 'state' | 'rating'>>>;
   /** Seconds between request and take, for the most recent taken requests. */
   recentWaits(limit: number): Promise<number[]>;
+  /**
+   * Retention: for requests closed, cancelled or expired before `beforeIso`, deletes the
+   * transcript and clears the free texts (summary, contact, message, comment) and the
+   * person's conversation reference. The rows stay, for the indicators: times, state, topic,
+   * language, rating. Counts only requests that still had something to clear. Idempotent.
+   */
+  purgeEndedBefore(beforeIso: string): Promise<{ requests: number; lines: number }>;
+  /**
+   * Erasure at the person's request: the same for every request of the conversation,
+   * whatever its state (the caller cancels an active one first), which is also unlinked
+   * from the conversation (its id cleared).
+   */
+  eraseConversation(conversationId: string): Promise<{ requests: number; lines: number }>;
   /** True when the store can serve requests (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -66,6 +66,17 @@ export interface InsightsStore {
   openUnanswered(limit: number): Promise<Array<UnansweredQuestion & { id: number }>>;
   /** Marks questions handled (words added to an entry) or dismissed ("not for us"); returns how many. */
   markUnanswered(ids: number[], status: 'handled' | 'dismissed'): Promise<number>;
+  /**
+   * Retention: deletes the unanswered questions (redacted free text) of days before
+   * `beforeDay` (YYYY-MM-DD); events, which the indicators count, stay. Idempotent.
+   */
+  purgeUnansweredBefore(beforeDay: string): Promise<number>;
+  /**
+   * Erasure at the person's request: deletes the conversation's unanswered questions and
+   * replaces its pseudonym in events by `replacement`, so that the events stay counted and
+   * nothing links them to the conversation any more.
+   */
+  eraseConversation(conversation: string, replacement: string): Promise<{ events: number; questions: number }>;
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }

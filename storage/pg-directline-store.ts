@@ -132,4 +132,25 @@ export class PgDirectLineStore extends PgStore implements DirectLineStore {
     );
     return rows.map((r) => ({ seq: r.seq, activity: r.data }));
   }
+
+  async purgeIdleBefore(beforeIso: string): Promise<{ conversations: number; activities: number }> {
+    return this.transaction(async (q) => {
+      const expired = await q<{ id: string }>(
+        `SELECT c.id FROM dl_conversations c
+         WHERE COALESCE((SELECT MAX(a.created_at) FROM dl_activities a WHERE a.conversation_id = c.id), c.created_at) < $1
+         FOR UPDATE SKIP LOCKED`,
+        [beforeIso],
+      );
+      if (expired.length === 0) return { conversations: 0, activities: 0 };
+      const ids = expired.map((r) => r.id);
+      const activities = (await q('DELETE FROM dl_activities WHERE conversation_id = ANY($1::text[]) RETURNING seq', [ids])).length;
+      const conversations = (await q('DELETE FROM dl_conversations WHERE id = ANY($1::text[]) RETURNING id', [ids])).length;
+      return { conversations, activities };
+    });
+  }
+
+  async eraseActivities(conversationId: string): Promise<number> {
+    // Positions come from the conversation's counter, which stays: deleting every row is enough.
+    return (await this.query('DELETE FROM dl_activities WHERE conversation_id = $1 RETURNING seq', [conversationId])).length;
+  }
 }

@@ -236,4 +236,29 @@ export class PgHandoffStore extends PgStore implements HandoffStore {
     const rows = await this.query<{ created_at: Date; taken_at: Date }>('SELECT created_at, taken_at FROM handoff_requests WHERE taken_at IS NOT NULL ORDER BY taken_at DESC LIMIT $1', [limit]);
     return rows.map((r) => (r.taken_at.getTime() - r.created_at.getTime()) / 1000);
   }
+
+  async purgeEndedBefore(beforeIso: string): Promise<{ requests: number; lines: number }> {
+    return this.clearTexts("state IN ('closed', 'cancelled', 'expired') AND closed_at < $1", [beforeIso], false);
+  }
+
+  async eraseConversation(conversationId: string): Promise<{ requests: number; lines: number }> {
+    return this.clearTexts('conversation_id = $1', [conversationId], true);
+  }
+
+  /** Deletes the transcripts and clears the texts of the requests `where` selects, in one transaction. */
+  private clearTexts(where: string, params: string[], unlink: boolean): Promise<{ requests: number; lines: number }> {
+    return this.transaction(async (q) => {
+      const ids = (await q<{ id: string }>(`SELECT id FROM handoff_requests WHERE ${where} FOR UPDATE`, params)).map((r) => r.id);
+      if (ids.length === 0) return { requests: 0, lines: 0 };
+      const deleted = await q<{ request_id: string }>('DELETE FROM handoff_transcripts WHERE request_id = ANY($1::text[]) RETURNING request_id', [ids]);
+      const cleared = await q<{ id: string }>(
+        `UPDATE handoff_requests SET summary = '', contact = NULL, message = NULL, comment = NULL, reference = '{}'::jsonb${unlink ? ", conversation_id = ''" : ''}
+         WHERE id = ANY($1::text[]) AND (summary <> '' OR contact IS NOT NULL OR message IS NOT NULL OR comment IS NOT NULL OR reference <> '{}'::jsonb${unlink ? " OR conversation_id <> ''" : ''})
+         RETURNING id`,
+        [ids],
+      );
+      const touched = new Set([...cleared.map((r) => r.id), ...deleted.map((r) => r.request_id)]);
+      return { requests: touched.size, lines: deleted.length };
+    });
+  }
 }

@@ -152,4 +152,15 @@ export class PgInsightsStore extends PgStore implements InsightsStore {
     const rows = await this.query("UPDATE unanswered_questions SET status = $1 WHERE id = ANY($2::bigint[]) AND status = 'open' RETURNING id", [status, ids]);
     return rows.length;
   }
+
+  async purgeUnansweredBefore(beforeDay: string): Promise<number> {
+    return (await this.query('DELETE FROM unanswered_questions WHERE day < $1::date RETURNING id', [beforeDay])).length;
+  }
+
+  async eraseConversation(conversation: string, replacement: string): Promise<{ events: number; questions: number }> {
+    return this.transaction(async (q) => ({
+      questions: (await q('DELETE FROM unanswered_questions WHERE conversation = $1 RETURNING id', [conversation])).length,
+      events: (await q('UPDATE insight_events SET conversation = $1 WHERE conversation = $2 RETURNING id', [replacement, conversation])).length,
+    }));
+  }
 }

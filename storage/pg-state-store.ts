@@ -121,4 +121,8 @@ export class PgStateStore extends PgStore implements StateStore {
       for (const key of sorted) await q('DELETE FROM bot_state WHERE key = $1', [key]);
     });
   }
+
+  async deleteIdleBefore(beforeIso: string): Promise<number> {
+    return (await this.query("DELETE FROM bot_state WHERE updated_at < $1 AND (key LIKE '%/conversations/%' OR key LIKE '%/users/%') RETURNING key", [beforeIso])).length;
+  }
 }

@@ -9,6 +9,13 @@ import { Storage } from 'botbuilder';
 export interface StateStore extends Storage {
   /** True when the store can serve requests (for readiness checks). */
   ping(): Promise<boolean>;
+  /**
+   * Retention: deletes the conversation and user state items (botbuilder's keys
+   * `{channel}/conversations/{id}/…` and `{channel}/users/{id}/…`) not written since
+   * `beforeIso` (conversations idle longer than `TRANSCRIPT_RETENTION_DAYS`); other items,
+   * such as the agents' Teams channel, stay. Returns how many. Idempotent.
+   */
+  deleteIdleBefore(beforeIso: string): Promise<number>;
   /** Releases the underlying resources; further calls fail with {@link StorageError}. */
   close(): Promise<void>;
 }

@@ -82,5 +82,34 @@ export class SqliteDirectLineStore extends SqliteStore implements DirectLineStor
     return rows.map((r) => ({ seq: r.seq, activity: JSON.parse(r.json) as StoredActivity['activity'] }));
   }
 
+  async purgeIdleBefore(beforeIso: string): Promise<{ conversations: number; activities: number }> {
+    const db = this.open();
+    // Foreign keys are not enforced on these connections: activities are deleted explicitly.
+    return db.transaction(() => {
+      db.exec(`CREATE TEMP TABLE IF NOT EXISTS dl_expired (id TEXT PRIMARY KEY); DELETE FROM dl_expired;`);
+      db.prepare(
+        `INSERT INTO dl_expired (id) SELECT c.id FROM dl_conversations c
+         WHERE COALESCE((SELECT MAX(a.created_at) FROM dl_activities a WHERE a.conversation_id = c.id), c.created_at) < ?`,
+      ).run(beforeIso);
+      const activities = db.prepare('DELETE FROM dl_activities WHERE conversation_id IN (SELECT id FROM dl_expired)').run().changes;
+      const conversations = db.prepare('DELETE FROM dl_conversations WHERE id IN (SELECT id FROM dl_expired)').run().changes;
+      db.exec('DELETE FROM dl_expired');
+      return { conversations, activities };
+    })();
+  }
 
+  async eraseActivities(conversationId: string): Promise<number> {
+    const db = this.open();
+    return db.transaction(() => {
+      const last = db.prepare<[string], { seq: number; activity_id: string; json: string }>('SELECT seq, activity_id, json FROM dl_activities WHERE conversation_id = ? ORDER BY seq DESC LIMIT 1').get(conversationId);
+      if (!last) return 0;
+      if ((JSON.parse(last.json) as { name?: unknown; type?: unknown }).name === 'erased' && db.prepare('SELECT COUNT(*) AS n FROM dl_activities WHERE conversation_id = ?').pluck().get(conversationId) === 1) return 0;
+      // The next position is MAX(seq) + 1 here: the last row stays, emptied, so that clients
+      // holding a watermark still see what comes next. It reads as an event from the bot, which
+      // Web Chat does not show.
+      const erased = db.prepare('DELETE FROM dl_activities WHERE conversation_id = ? AND seq < ?').run(conversationId, last.seq).changes;
+      db.prepare('UPDATE dl_activities SET json = ? WHERE conversation_id = ? AND seq = ?').run(JSON.stringify({ id: last.activity_id, type: 'event', name: 'erased', channelId: 'directline', conversation: { id: conversationId }, from: { id: 'bot', role: 'bot' }, timestamp: new Date().toISOString() }), conversationId, last.seq);
+      return erased + 1;
+    })();
+  }
 }

@@ -181,4 +181,32 @@ export class SqliteHandoffStore extends SqliteStore implements HandoffStore {
       .map((r) => (Date.parse(r.taken_at) - Date.parse(r.created_at)) / 1000);
   }
 
+  async purgeEndedBefore(beforeIso: string): Promise<{ requests: number; lines: number }> {
+    return this.clearTexts("state IN ('closed', 'cancelled', 'expired') AND closed_at < ?", [beforeIso], false);
+  }
+
+  async eraseConversation(conversationId: string): Promise<{ requests: number; lines: number }> {
+    return this.clearTexts('conversation_id = ?', [conversationId], true);
+  }
+
+  /** Deletes the transcripts and clears the texts of the requests `where` selects. */
+  private clearTexts(where: string, params: string[], unlink: boolean): { requests: number; lines: number } {
+    const db = this.open();
+    return db.transaction(() => {
+      const ids = db.prepare<string[], { id: string }>(`SELECT id FROM handoff_requests WHERE ${where}`).all(...params).map((r) => r.id);
+      let requests = 0;
+      let lines = 0;
+      const del = db.prepare('DELETE FROM handoff_transcripts WHERE request_id = ?');
+      const clear = db.prepare(
+        `UPDATE handoff_requests SET summary = '', contact = NULL, message = NULL, comment = NULL, reference = '{}'${unlink ? ", conversation_id = ''" : ''}
+         WHERE id = ? AND (summary <> '' OR contact IS NOT NULL OR message IS NOT NULL OR comment IS NOT NULL OR reference <> '{}'${unlink ? " OR conversation_id <> ''" : ''})`,
+      );
+      for (const id of ids) {
+        const removed = del.run(id).changes;
+        lines += removed;
+        if (clear.run(id).changes > 0 || removed > 0) requests++;
+      }
+      return { requests, lines };
+    })();
+  }
 }

@@ -77,4 +77,16 @@ export class SqliteInsightsStore extends SqliteStore implements InsightsStore {
       .all(limit)
       .map((r) => ({ ...r, entry: r.entry ?? undefined }));
   }
+
+  async purgeUnansweredBefore(beforeDay: string): Promise<number> {
+    return this.open().prepare('DELETE FROM unanswered_questions WHERE day < ?').run(beforeDay).changes;
+  }
+
+  async eraseConversation(conversation: string, replacement: string): Promise<{ events: number; questions: number }> {
+    const db = this.open();
+    return db.transaction(() => ({
+      questions: db.prepare('DELETE FROM unanswered_questions WHERE conversation = ?').run(conversation).changes,
+      events: db.prepare('UPDATE insight_events SET conversation = ? WHERE conversation = ?').run(replacement, conversation).changes,
+    }))();
+  }
 }

@@ -71,5 +71,7 @@ export class SqliteStateStore extends SqliteStore implements StateStore {
     db.prepare(`DELETE FROM bot_state WHERE key IN (${keys.map(() => '?').join(',')})`).run(...keys);
   }
 
-
+  async deleteIdleBefore(beforeIso: string): Promise<number> {
+    return this.open().prepare("DELETE FROM bot_state WHERE updated_at < ? AND (key LIKE '%/conversations/%' OR key LIKE '%/users/%')").run(beforeIso).changes;
+  }
 }

@@ -21,6 +21,11 @@
     'ar-EG': { lang: 'ar', dir: 'rtl' }
   };
   var DEFAULT_LOCALE = 'fr-FR';
+  /**
+   * The nonce the service writes on this page's scripts for its Content-Security-Policy: Web
+   * Chat puts it on the <style> elements it creates, which the policy otherwise refuses.
+   */
+  var NONCE = (document.currentScript && document.currentScript.nonce) || undefined;
 
   var TEXTS = {
     fr: {
@@ -58,6 +63,7 @@
       connecting: "Connexion à l'assistant…",
       unavailable: "L'assistant ne répond pas pour le moment. Réessayez dans quelques instants ; vous pouvez aussi contacter la préfecture (val-doise.gouv.fr).",
       expired: 'Votre conversation précédente a expiré : une nouvelle conversation commence.',
+      erased: "Votre conversation a été effacée, à votre demande : ses messages ne sont plus conservés (seuls des comptes anonymes restent). Une nouvelle conversation commence.",
       retry: 'Réessayer',
       noWebChat: "L'assistant n'a pas pu être chargé. Rechargez la page ou réessayez plus tard."
     },
@@ -96,6 +102,7 @@
       connecting: 'Connecting to the assistant…',
       unavailable: 'The assistant is not answering at the moment. Try again in a few moments; you can also contact the préfecture (val-doise.gouv.fr).',
       expired: 'Your previous conversation has expired: a new conversation starts.',
+      erased: 'Your conversation has been erased, as you asked: its messages are no longer kept (only anonymous counts remain). A new conversation starts.',
       retry: 'Try again',
       noWebChat: 'The assistant could not be loaded. Reload the page or try again later.'
     },
@@ -134,6 +141,7 @@
       connecting: 'Conectando con el asistente…',
       unavailable: 'El asistente no responde en este momento. Inténtelo de nuevo dentro de unos instantes; también puede contactar con la prefectura (val-doise.gouv.fr).',
       expired: 'Su conversación anterior ha caducado: comienza una nueva conversación.',
+      erased: 'Su conversación ha sido borrada, como lo pidió: sus mensajes ya no se conservan (solo quedan recuentos anónimos). Comienza una nueva conversación.',
       retry: 'Reintentar',
       noWebChat: 'No se pudo cargar el asistente. Recargue la página o inténtelo más tarde.'
     },
@@ -172,6 +180,7 @@
       connecting: 'جارٍ الاتصال بالمساعد…',
       unavailable: 'المساعد لا يجيب في الوقت الحالي. أعيدوا المحاولة بعد لحظات؛ ويمكنكم أيضاً الاتصال بالمحافظة (val-doise.gouv.fr).',
       expired: 'انتهت صلاحية محادثتكم السابقة: تبدأ محادثة جديدة.',
+      erased: 'تم محو محادثتكم بناءً على طلبكم: لم تعد رسائلها محفوظة (تبقى فقط أعداد مجهولة الهوية). تبدأ محادثة جديدة.',
       retry: 'إعادة المحاولة',
       noWebChat: 'تعذّر تحميل المساعد. أعيدوا تحميل الصفحة أو حاولوا لاحقاً.'
     }
@@ -292,6 +301,7 @@
     directLine: undefined,
     store: undefined,
     statusSubscription: undefined,
+    erasedSubscription: undefined,
     starting: false,
     online: false,
     /** Bumped on each connection so that late callbacks of an old one are ignored. */
@@ -479,7 +489,8 @@
         locale: state.locale,
         dir: info.dir,
         styleOptions: STYLE_OPTIONS,
-        adaptiveCardsHostConfig: ADAPTIVE_CARDS_HOST_CONFIG
+        adaptiveCardsHostConfig: ADAPTIVE_CARDS_HOST_CONFIG,
+        nonce: NONCE
       },
       els.chat
     );
@@ -548,14 +559,24 @@
 
   function watchConnection(generation, resuming) {
     var directLine = state.directLine;
+    // The bot erased the conversation at the person's request: what was on screen goes too
+    // (a shared computer at a counter must not keep showing it), and a new one starts.
+    state.erasedSubscription = directLine.activity$.subscribe(function (activity) {
+      if (generation !== state.generation) return;
+      if (activity && activity.type === 'event' && activity.name === 'conversationErased') {
+        setTimeout(function () {
+          if (generation === state.generation) restart(false, 'erased');
+        }, 0);
+      }
+    });
     state.statusSubscription = directLine.connectionStatus$.subscribe(function (status) {
       if (generation !== state.generation) return;
       // For tests and support: the connection's state, on the chat's container.
       els.chat.setAttribute('data-connection', status === STATUS.online ? 'online' : status === STATUS.expiredToken || status === STATUS.failedToConnect ? 'failed' : 'connecting');
       if (status === STATUS.online) {
         state.online = true;
-        // An "expired" notice stays: it tells why the earlier messages are gone.
-        if (statusKind !== 'expired') setStatus(undefined);
+        // An "expired" or "erased" notice stays: it tells why the earlier messages are gone.
+        if (statusKind !== 'expired' && statusKind !== 'erased') setStatus(undefined);
       } else if (status === STATUS.expiredToken || status === STATUS.failedToConnect) {
         if (resuming && !state.online) {
           // The kept conversation cannot be resumed (expired, unknown after a reset): start anew.
@@ -578,13 +599,15 @@
   function stop() {
     state.generation++;
     state.starting = false;
-    if (state.statusSubscription) {
+    [state.statusSubscription, state.erasedSubscription].forEach(function (subscription) {
+      if (!subscription) return;
       try {
-        state.statusSubscription.unsubscribe();
+        subscription.unsubscribe();
       } catch (e) {
         /* already closed */
       }
-    }
+    });
+    state.erasedSubscription = undefined;
     if (state.directLine) {
       try {
         state.directLine.end();

@@ -213,7 +213,7 @@
       case 'TooManyRequests':
         return 'Trop de tentatives de connexion : patientez une minute avant de réessayer.';
       case 'BadToken':
-        return "Votre connexion Microsoft Teams n'a pas pu être vérifiée. Connectez-vous avec votre identifiant d'agent.";
+        return "Votre connexion Microsoft Teams n'a pas pu être vérifiée, ou votre compte n'a pas le rôle d'agent. Connectez-vous avec votre identifiant d'agent.";
       case 'NotConfigured':
         return "La connexion par Microsoft Teams n'est pas configurée. Connectez-vous avec votre identifiant d'agent.";
       default:

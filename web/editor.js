@@ -4279,8 +4279,9 @@
     // A Content-Security-Policy without this page's nonce refuses Web Chat's styles: the
     // unstyled control would be unusable, the preview falls back to the card's texts.
     document.addEventListener('securitypolicyviolation', (event) => {
-      // With the nonce, only react-scroll-to-bottom's element is refused (Web Chat 4.18 does not
-      // pass the nonce on to it); editor.css gives its panel the few rules it needs.
+      // With the nonce, Web Chat 4.18 still creates react-scroll-to-bottom's element without it:
+      // web/style-nonce.js (loaded first) gives it the nonce, and editor.css gives the panel the
+      // few rules it needs should it be refused anyway.
       if (!NONCE && /^style-src/.test(event.violatedDirective) && /\/vendor\/webchat\//.test(event.sourceFile || '')) preview.stylesBlocked = true;
     });
 

@@ -4,7 +4,7 @@
  *
  *   npm run --silent agent-hash -- 'a long passphrase'   # prints the hash to put in AGENT_ACCOUNTS
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'crypto';
+import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'crypto';
 
 /** A configured agent account. */
 export interface AgentAccount {
@@ -28,6 +28,20 @@ export function verifyPassword(password: string, stored: string): boolean {
   if (scheme !== 'scrypt' || !n || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64url');
   const actual = scryptSync(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) });
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * {@link verifyPassword} off the event loop (scrypt runs in libuv's thread pool): the tens of
+ * milliseconds a check costs do not hold up the other requests.
+ */
+export async function verifyPasswordAsync(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !n || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await new Promise<Buffer>((resolve, reject) =>
+    scrypt(password, Buffer.from(salt, 'base64url'), expected.length, { N: Number(n) }, (err, key) => (err ? reject(err) : resolve(key))),
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 

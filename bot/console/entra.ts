@@ -36,6 +36,17 @@ export class EntraValidator {
     return this.cache.keys;
   }
 
+  /**
+   * The key of a token: an unknown key id refetches the keys (Entra ID rolled them over), at
+   * most once every 5 minutes so that made-up key ids cannot make the service call Entra ID.
+   */
+  private async keyFor(kid: string | undefined): Promise<Jwk | undefined> {
+    const found = (await this.keys()).find((k) => k.kid === kid);
+    if (found || !this.cache || this.now() - this.cache.at < 300_000) return found;
+    this.cache = { keys: await this.fetchKeys(this.settings.tenantId), at: this.now() };
+    return this.cache.keys.find((k) => k.kid === kid);
+  }
+
   /** The agent named by a valid token; throws with the reason otherwise. */
   async validate(token: string): Promise<SessionAgent> {
     const { id, name } = await this.validateWithRoles(token);
@@ -49,7 +60,7 @@ export class EntraValidator {
     const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { alg?: string; kid?: string };
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8')) as Record<string, unknown>;
     if (header.alg !== 'RS256') throw new Error('unexpected signing algorithm');
-    const jwk = (await this.keys()).find((k) => k.kid === header.kid);
+    const jwk = await this.keyFor(header.kid);
     if (!jwk) throw new Error('unknown signing key');
     const ok = verify('RSA-SHA256', Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(s, 'base64url'));
     if (!ok) throw new Error('bad signature');

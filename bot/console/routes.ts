@@ -40,6 +40,8 @@ export function mountConsole(
     accounts: AgentAccount[];
     sessions: Sessions;
     entra?: EntraValidator;
+    /** The Entra ID app role an agent signing in from Teams must hold (`CONSOLE_ENTRA_ROLE`). */
+    entraRole: string;
     store: HandoffStore;
     relay: Relay;
     knowledge: () => KnowledgeBase;
@@ -50,7 +52,15 @@ export function mountConsole(
   },
 ): void {
   const { sessions, store, relay, logger } = deps;
+  // Password guesses per client address: 5 at once, then 10 a minute. Teams sign-ins (signed
+  // tokens, nothing to guess) are limited more loosely, against CPU exhaustion only.
   const signInLimiter = new RateLimiter(5, 10);
+  const ssoLimiter = new RateLimiter(30, 60);
+  const tooMany = (req: Req, res: Res, limiter: RateLimiter, address: string): void => {
+    res.setHeader('retry-after', String(limiter.retryAfterSeconds(address)));
+    logger.warn('console sign-in attempts limited', { route: req.path() });
+    fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
+  };
   // Block bodies on purpose: an async restify handler must return nothing, or restify logs
   // the whole request (a sign-in body included).
   const fail = (res: Res, status: number, code: string, message: string): void => {
@@ -74,7 +84,9 @@ export function mountConsole(
 
   server.post('/api/console/login', async (req: Req, res: Res) => {
     const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-    const result = signInLocally(deps.accounts, body, signInLimiter, clientAddress(req, deps.trustProxy ?? 0));
+    const address = clientAddress(req, deps.trustProxy ?? 0);
+    const result = await signInLocally(deps.accounts, body, signInLimiter, address);
+    if (!result.ok && result.status === 429) { tooMany(req, res, signInLimiter, address); return; }
     if (!result.ok) {
       if (result.reason) logger.warn('console sign-in refused', { reason: result.reason });
       fail(res, result.status, result.code, result.message);
@@ -87,12 +99,18 @@ export function mountConsole(
     const token = (req.body as { token?: unknown } | undefined)?.token;
     if (!deps.entra) { fail(res, 404, 'NotConfigured', 'Teams sign-in is not configured'); return; }
     if (typeof token !== 'string') { fail(res, 400, 'BadArgument', 'token is required'); return; }
+    const address = clientAddress(req, deps.trustProxy ?? 0);
+    if (!ssoLimiter.take(address)) { tooMany(req, res, ssoLimiter, address); return; }
     try {
-      const agent = await deps.entra.validate(token);
+      // Any user of the tenant gets a valid token for the tab: only the agents' app role opens
+      // the console.
+      const who = await deps.entra.validateWithRoles(token);
+      if (!who.roles.includes(deps.entraRole)) throw new Error(`no ${deps.entraRole} role`);
+      const agent = { id: who.id, name: who.name };
       res.send(200, { ...sessions.issue(agent), agent });
     } catch (err) {
       logger.warn('console SSO refused', { reason: (err as Error).message });
-      fail(res, 401, 'BadToken', 'the Teams sign-in could not be validated');
+      fail(res, 401, 'BadToken', 'the Teams sign-in could not be validated, or you are not an agent');
     }
   });
 

@@ -11,7 +11,9 @@ import { timingSafeEqual } from 'crypto';
 import { WebSocketServer } from 'ws';
 import { Logger } from '../logger';
 import { pseudonym } from '../redact';
-import { RateLimiter } from '../rate-limit';
+import { InFlightLimit, RateLimiter, sendTooMany } from '../rate-limit';
+import { checkActivityFields, checkJsonShape } from '../activity-check';
+import { translator } from '../i18n';
 import { ChannelError, DirectLineChannel } from './channel';
 import { TokenClaims, TokenError } from './tokens';
 
@@ -29,6 +31,14 @@ export interface WebChatSettings {
 
 type Req = restify.Request;
 type Res = restify.Response;
+
+/** A refusal for going too fast: 429 with the seconds to wait (the Retry-After header). */
+export class LimitError extends ChannelError {
+  constructor(message: string, readonly retryAfterSeconds: number) {
+    super(429, 'TooManyRequests', message);
+    this.name = 'LimitError';
+  }
+}
 
 function bearer(req: Req | IncomingMessage): string | undefined {
   const h = req.headers.authorization;
@@ -68,11 +78,21 @@ export function mountDirectLine(
   settings: WebChatSettings,
   connectorKey: string,
   logger: Logger,
-  limits: { tokenPerMinute: number; activitiesPerMinute: number; trustProxy?: number },
+  limits: { tokenPerMinute: number; activitiesPerMinute: number; trustProxy?: number; turnsPerConversation?: number },
 ): () => void {
   const tokenLimiter = new RateLimiter(Math.max(1, Math.ceil(limits.tokenPerMinute / 2)), limits.tokenPerMinute);
   const activityLimiter = new RateLimiter(Math.max(1, Math.ceil(limits.activitiesPerMinute / 3)), limits.activitiesPerMinute);
   const ip = (req: Req): string => clientAddress(req, limits.trustProxy ?? 0);
+  /** Activities of one conversation waiting for or in their turn: bounded, not queued without end. */
+  const backlog = new InFlightLimit(limits.turnsPerConversation ?? 8);
+  /** The language of a refusal the person may read: the activity's locale, else the browser's. */
+  const langOf = (req: Req): string => {
+    const locale = (req.body as { locale?: unknown } | undefined)?.locale;
+    return typeof locale === 'string' ? locale : String(req.headers['accept-language'] ?? 'fr');
+  };
+  /** A 429 with Retry-After and a kind message in the person's language. */
+  const tooMany = (req: Req, key: 'error.tooFast' | 'error.busy' | 'error.tooManyConversations', seconds: number): LimitError =>
+    new LimitError(translator(langOf(req))(key, { seconds }), seconds);
 
   /** Secret or token; for a token, the conversation it is bound to must match when given. */
   const authorise = (req: Req, conversationId?: string): { secret: true } | { secret: false; claims: TokenClaims } => {
@@ -90,7 +110,10 @@ export function mountDirectLine(
         fail(res, err.status, err.status === 401 ? 'MissingToken' : err.problem === 'expired' ? 'TokenExpired' : 'BadToken', err.message);
       } else if (err instanceof ChannelError) {
         if (err.status >= 500) logger.error('direct line request failed', { path: req.path(), code: err.code });
-        fail(res, err.status, err.code, err.message);
+        if (err instanceof LimitError) {
+          logger.warn('direct line request limited', { route: String(req.getRoute()?.path ?? ''), retryAfter: err.retryAfterSeconds });
+          sendTooMany(res, err.code, err.message, err.retryAfterSeconds);
+        } else fail(res, err.status, err.code, err.message);
       } else {
         logger.error('direct line request failed', { err, path: req.path() });
         fail(res, 500, 'InternalError', 'the request could not be handled');
@@ -148,7 +171,7 @@ export function mountDirectLine(
     const id = conversationParam(req);
     authorise(req, id);
     if (!(await channel.exists(id))) throw new ChannelError(404, 'NotFound', 'unknown conversation');
-    if (!activityLimiter.take(`poll:${id}`)) throw new ChannelError(429, 'TooManyRequests', 'too many requests for this conversation; slow down');
+    if (!activityLimiter.take(`poll:${id}`)) throw tooMany(req, 'error.tooFast', activityLimiter.retryAfterSeconds(`poll:${id}`));
     res.send(200, await channel.activitiesAfter(id, watermarkOf(req)));
   }));
 
@@ -157,10 +180,20 @@ export function mountDirectLine(
     const auth = authorise(req, id);
     if (!req.is('json')) throw new ChannelError(415, 'UnsupportedMediaType', 'activities are sent as application/json');
     if (!(await channel.exists(id))) throw new ChannelError(404, 'NotFound', 'unknown conversation');
-    if (!activityLimiter.take(`post:${id}`)) throw new ChannelError(429, 'TooManyRequests', 'too many messages for this conversation; wait a moment');
-    const userId = auth.secret ? String(((req.body as { from?: { id?: unknown } })?.from?.id as string | undefined) ?? 'dl_secret-user') : auth.claims.user;
-    const activityId = await channel.fromUser(id, userId, req.body);
-    res.send(200, { id: activityId });
+    if (!activityLimiter.take(`post:${id}`)) throw tooMany(req, 'error.tooFast', activityLimiter.retryAfterSeconds(`post:${id}`));
+    const body = req.body as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ChannelError(400, 'BadArgument', 'the body must be a JSON activity');
+    const problem = checkActivityFields(body as Record<string, unknown>, 'BadArgument');
+    if (problem) throw new ChannelError(400, problem.code, problem.message);
+    const from = (body as { from?: { id?: unknown } }).from?.id;
+    const userId = auth.secret ? (typeof from === 'string' && from ? from : 'dl_secret-user') : auth.claims.user;
+    if (!backlog.enter(id)) throw tooMany(req, 'error.busy', 2);
+    try {
+      const activityId = await channel.fromUser(id, userId, body);
+      res.send(200, { id: activityId });
+    } finally {
+      backlog.leave(id);
+    }
   }));
 
   server.post('/v3/directline/conversations/:conversationId/upload', handle(async (req) => {
@@ -170,7 +203,7 @@ export function mountDirectLine(
 
   // --- The page's token route, and the Web Chat settings ----------------------------------
   server.post('/api/directline/token', handle(async (req, res) => {
-    if (!tokenLimiter.take(ip(req))) throw new ChannelError(429, 'TooManyRequests', 'too many conversations started from this address; try again in a minute');
+    if (!tokenLimiter.take(ip(req))) throw tooMany(req, 'error.tooManyConversations', tokenLimiter.retryAfterSeconds(ip(req)));
     if (settings.mode === 'azure') {
       const r = await fetch(`${settings.azureDomain.replace(/\/$/, '')}/tokens/generate`, {
         method: 'POST',
@@ -195,6 +228,9 @@ export function mountDirectLine(
   const connector = (fn: (req: Req, res: Res) => Promise<void>) =>
     handle(async (req, res) => {
       if (!sameSecret(String(req.params.key ?? ''), connectorKey)) throw new ChannelError(404, 'NotFound', 'not found');
+      // Even the bot's own activities are bounded: a deeply nested value would fail storing.
+      const shape = req.body === undefined ? undefined : checkJsonShape(req.body, 'BadArgument');
+      if (shape) throw new ChannelError(400, shape.code, shape.message);
       await fn(req, res);
     });
   const botActivity = connector(async (req, res) => {
@@ -217,14 +253,24 @@ export function mountDirectLine(
   // --- The WebSocket stream ---------------------------------------------------------------
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const m = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
     const reject = (status: number, message: string): void => {
+      if (!socket.writable) return;
       socket.write(`HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       socket.destroy();
     };
-    if (!m) return reject(404, 'Not Found');
-    const conversationId = decodeURIComponent(m[1] as string);
+    // A reset during the handshake must not become an uncaught error.
+    socket.on('error', () => socket.destroy());
+    let url: URL;
+    let conversationId: string;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+      const m = /^\/v3\/directline\/conversations\/([^/]+)\/stream$/.exec(url.pathname);
+      if (!m) return reject(404, 'Not Found');
+      conversationId = decodeURIComponent(m[1] as string);
+    } catch {
+      // A malformed URL or escape (%zz): refused, never thrown out of the event handler.
+      return reject(400, 'Bad Request');
+    }
     let claims: TokenClaims | undefined;
     const given = url.searchParams.get('t') ?? bearer(req) ?? undefined;
     if (!(given && sameSecret(given, settings.secret))) {
@@ -238,6 +284,9 @@ export function mountDirectLine(
     if (!channel.hub.canAccept(conversationId)) return reject(429, 'Too Many Requests');
     void channel.exists(conversationId).then((exists) => {
       if (!exists) return reject(404, 'Not Found');
+      // Checked again: other streams may have opened while the store answered.
+      if (!channel.hub.canAccept(conversationId)) return reject(429, 'Too Many Requests');
+      if (!socket.writable) return undefined;
       wss.handleUpgrade(req, socket, head, (ws) => {
         channel.hub.add(conversationId, ws);
         // What the client sends on the stream is ignored, as in Direct Line.
@@ -251,6 +300,9 @@ export function mountDirectLine(
         );
         logger.debug('stream opened', { conversation: pseudonym(conversationId), user: pseudonym(claims?.user) });
       });
+    }, (err: unknown) => {
+      logger.error('stream refused: the store failed', { err, conversation: pseudonym(conversationId) });
+      reject(503, 'Service Unavailable');
     });
   };
   server.server.on('upgrade', onUpgrade);

@@ -60,7 +60,15 @@ const problemsOf = (problems: ContentProblem[]) => problems.map((p) => ({ file: 
 /** Mounts the editor API. */
 export function mountEditor(server: restify.Server, deps: EditorDeps): void {
   const { workspace, sessions, logger } = deps;
+  // Password guesses per client address: 5 at once, then 10 a minute. Teams sign-ins (signed
+  // tokens, nothing to guess) are limited more loosely, against CPU exhaustion only.
   const signInLimiter = new RateLimiter(5, 10);
+  const ssoLimiter = new RateLimiter(30, 60);
+  const tooMany = (req: Req, res: Res, limiter: RateLimiter, address: string): void => {
+    res.setHeader('retry-after', String(limiter.retryAfterSeconds(address)));
+    logger.warn('editor sign-in attempts limited', { route: req.path() });
+    fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
+  };
   const fail = (res: Res, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void => {
     res.send(status, { error: { code, message }, ...extra });
   };
@@ -89,7 +97,9 @@ export function mountEditor(server: restify.Server, deps: EditorDeps): void {
   });
 
   server.post('/api/editor/login', async (req: Req, res: Res) => {
-    const result = signInLocally(deps.accounts, body(req), signInLimiter, clientAddress(req, deps.trustProxy));
+    const address = clientAddress(req, deps.trustProxy);
+    const result = await signInLocally(deps.accounts, body(req), signInLimiter, address);
+    if (!result.ok && result.status === 429) { tooMany(req, res, signInLimiter, address); return; }
     if (!result.ok) {
       if (result.reason) logger.warn('editor sign-in refused', { reason: result.reason });
       fail(res, result.status, result.code, result.message);
@@ -102,6 +112,8 @@ export function mountEditor(server: restify.Server, deps: EditorDeps): void {
     const token = body(req).token;
     if (!deps.entra) { fail(res, 404, 'NotConfigured', 'Teams sign-in is not configured'); return; }
     if (typeof token !== 'string') { fail(res, 400, 'BadArgument', 'token is required'); return; }
+    const address = clientAddress(req, deps.trustProxy);
+    if (!ssoLimiter.take(address)) { tooMany(req, res, ssoLimiter, address); return; }
     try {
       const who = await deps.entra.validateWithRoles(token);
       if (!who.roles.includes(deps.entraRole)) throw new Error(`no ${deps.entraRole} role`);

@@ -3,6 +3,7 @@
  * positions and estimated waits (from recent waits), cancelling, messages left when the desk
  * is closed. The agents' side (Teams, the console) is told through {@link AgentDesk}.
  */
+import { redact } from '../redact';
 import type { WeeklyHours } from '../../knowledge/schema';
 import { isOpen, nextOpening } from '../../knowledge/opening-hours';
 import type { HandoffRequest, HandoffStore } from '../../storage/handoff-store';
@@ -81,7 +82,8 @@ export class HandoffService implements HandoffPort {
   }
 
   async rate(requestId: string, rating: number, comment?: string): Promise<void> {
-    await this.store.rate(requestId, rating, comment?.slice(0, 1000));
+    // The comment is kept with the rating (aggregates): identifiers are removed first.
+    await this.store.rate(requestId, rating, comment === undefined ? undefined : redact(comment).slice(0, 1000));
   }
 
   async leaveMessage(ask: HandoffAsk & { contact: string; message: string }): Promise<void> {

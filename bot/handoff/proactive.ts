@@ -39,10 +39,15 @@ export class Proactive {
     return this.main.continueConversationAsync(this.appId, reference, logic);
   }
 
-  /** Sends a text to a conversation, with suggested actions when given. */
-  async send(reference: Record<string, unknown>, text: string, suggestions: string[] = []): Promise<void> {
+  /**
+   * Sends a text to a conversation, with suggested actions when given. `plain` marks it as
+   * plain text (`textFormat: 'plain'`): what a person or an agent wrote, shown as written.
+   */
+  async send(reference: Record<string, unknown>, text: string, suggestions: string[] = [], format: 'plain' | 'markdown' = 'markdown'): Promise<void> {
     await this.continue(reference as Partial<ConversationReference>, async (context) => {
-      await context.sendActivity(suggestions.length ? MessageFactory.suggestedActions(suggestions, text) : text);
+      const activity = suggestions.length ? MessageFactory.suggestedActions(suggestions, text) : MessageFactory.text(text);
+      if (format === 'plain') activity.textFormat = 'plain';
+      await context.sendActivity(activity);
     });
   }
 

@@ -167,16 +167,22 @@ export class Relay implements AgentDesk {
     return { ok: true, request: ended, card: await this.refreshCard(ended) };
   }
 
+  /** Messages the person writes that go to the bot even while an agent holds the conversation. */
+  keepFromAgent?: (text: string) => boolean;
+
   /**
    * A message from the person while an agent has their request: it joins the transcript and
    * reaches the agent's thread. False when no agent has the conversation.
    */
   async fromPerson(conversationId: string, text: string): Promise<boolean> {
+    // The person's own commands about their data (erasure and its confirmation buttons) are
+    // for the bot, even while an agent holds the conversation.
+    if (this.keepFromAgent?.(text)) return false;
     const request = await this.store.active(conversationId);
     if (!request || request.state !== 'agent') return false;
     await this.store.appendTranscript(request.id, { from: 'person', text });
     if (request.thread) {
-      await this.proactive.send(request.thread.reference, this.agentsT()('teams.personSays', { text })).catch((err: unknown) =>
+      await this.proactive.send(request.thread.reference, this.agentsT()('teams.personSays', { text }), [], 'plain').catch((err: unknown) =>
         this.logger.error('could not relay to the agent', { err, request: request.id }),
       );
     }
@@ -206,7 +212,7 @@ export class Relay implements AgentDesk {
     if (!request) return 'unknown';
     const refused = await this.agentMessage(request, agent, text);
     if (!refused && request.thread) {
-      await this.proactive.send(request.thread.reference, `${request.owner?.name ?? agent.name} : ${text}`).catch((err: unknown) => this.logger.warn('could not copy to the agents\' thread', { err, request: request.id }));
+      await this.proactive.send(request.thread.reference, `${request.owner?.name ?? agent.name} : ${text}`, [], 'plain').catch((err: unknown) => this.logger.warn('could not copy to the agents\' thread', { err, request: request.id }));
     }
     return refused;
   }

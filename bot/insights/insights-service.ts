@@ -15,9 +15,18 @@ import { parisDay } from './calendar';
 
 /** Longest text kept for an unanswered question. */
 const MAX_TEXT = 300;
+/** Pseudonyms kept in memory (of recent conversations); beyond it the cache starts again. */
+const MAX_PSEUDONYMS = 10_000;
 
 /** Records insights through a store. */
 export class InsightsService implements InsightsPort {
+  // Per turn, the same conversation's HMAC and the same Paris day were computed again: both
+  // are kept (issue 8, a turn's CPU). The day is computed once per minute of the clock:
+  // Europe/Paris changes day on a whole hour.
+  private readonly pseudonyms = new Map<string, string>();
+  private dayMinute = NaN;
+  private dayOfMinute = '';
+
   constructor(
     private readonly store: InsightsStore,
     private readonly key: string,
@@ -27,7 +36,24 @@ export class InsightsService implements InsightsPort {
 
   /** A keyed, non-reversible pseudonym of a conversation id: counts distinct ones, names none. */
   private pseudonym(context: TurnContext): string {
-    return createHmac('sha256', this.key).update(context.activity.conversation?.id ?? '').digest('hex').slice(0, 20);
+    const id = context.activity.conversation?.id ?? '';
+    let p = this.pseudonyms.get(id);
+    if (p === undefined) {
+      p = createHmac('sha256', this.key).update(id).digest('hex').slice(0, 20);
+      if (this.pseudonyms.size >= MAX_PSEUDONYMS) this.pseudonyms.clear();
+      this.pseudonyms.set(id, p);
+    }
+    return p;
+  }
+
+  /** {@link parisDay}, once per minute of the clock. */
+  private day(at: Date): string {
+    const minute = Math.floor(at.getTime() / 60_000);
+    if (minute !== this.dayMinute) {
+      this.dayMinute = minute;
+      this.dayOfMinute = parisDay(at);
+    }
+    return this.dayOfMinute;
   }
 
   private async write(what: string, action: () => Promise<void>): Promise<void> {
@@ -40,7 +66,7 @@ export class InsightsService implements InsightsPort {
 
   private event(context: TurnContext, kind: InsightEvent['kind'], detail: string, entry?: string, value?: number): InsightEvent {
     const at = this.now();
-    return { day: parisDay(at), at: at.toISOString(), conversation: this.pseudonym(context), kind, detail, entry, value };
+    return { day: this.day(at), at: at.toISOString(), conversation: this.pseudonym(context), kind, detail, entry, value };
   }
 
   question(context: TurnContext, outcome: QuestionOutcome, entryId?: string): Promise<void> {
@@ -56,7 +82,7 @@ export class InsightsService implements InsightsPort {
     if (!clean) return Promise.resolve();
     const at = this.now();
     return this.write('unanswered question', () =>
-      this.store.addUnanswered({ day: parisDay(at), at: at.toISOString(), conversation: this.pseudonym(context), lang: lang.slice(0, 5), reason, entry: entryId, text: clean, key: normalise(withoutPlaceholders(clean)) }),
+      this.store.addUnanswered({ day: this.day(at), at: at.toISOString(), conversation: this.pseudonym(context), lang: lang.slice(0, 5), reason, entry: entryId, text: clean, key: normalise(withoutPlaceholders(clean)) }),
     );
   }
 

@@ -43,7 +43,9 @@ export function requestCard(request: HandoffRequest, topicTitle: string | undefi
       { type: 'TextBlock', text: status, weight: 'Bolder', size: 'Medium', wrap: true },
       { type: 'FactSet', facts },
       { type: 'TextBlock', text: t('teams.summary'), weight: 'Bolder', wrap: true },
-      { type: 'TextBlock', text: (request.message ?? request.summary).slice(0, 1000), wrap: true },
+      // What the person wrote is shown as written: a TextRun is plain text (no Markdown links
+      // or images, unlike a TextBlock), and it is a value, never card JSON.
+      { type: 'RichTextBlock', inlines: [{ type: 'TextRun', text: (request.message ?? request.summary).slice(0, 1000) }] },
       ...(request.state === 'agent' ? [{ type: 'TextBlock', text: t('teams.commands'), isSubtle: true, wrap: true }] : []),
     ],
     actions,

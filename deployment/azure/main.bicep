@@ -148,6 +148,9 @@ param agentAccounts string = ''
 @secure()
 param editorAccounts string = ''
 
+@description('CONSOLE_ENTRA_ROLE: the app role agents must hold when signing in to the console from Teams.')
+param consoleEntraRole string = 'Handoff.Agent'
+
 @description('EDITOR_ENTRA_ROLE: the app role editors must hold when signing in from Teams.')
 param editorEntraRole string = 'Knowledge.Editor'
 
@@ -294,6 +297,10 @@ var botSettings = [
   {
     name: 'AGENT_ACCOUNTS'
     value: agentAccounts
+  }
+  {
+    name: 'CONSOLE_ENTRA_ROLE'
+    value: consoleEntraRole
   }
   {
     name: 'TEAMS_TEAM_ID'

@@ -1,6 +1,9 @@
 /** The Direct Line store contract, run by every implementation. */
 import { DirectLineStore } from '../../storage/directline-store';
 
+/** Lets the clock move on, so that rows written before and after a cut-off differ. */
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 25));
+
 export function directLineStoreContract(name: string, open: () => Promise<DirectLineStore>, reopen?: (s: DirectLineStore) => Promise<DirectLineStore>): void {
   describe(`Direct Line store contract: ${name}`, () => {
     let store: DirectLineStore;
@@ -52,6 +55,45 @@ export function directLineStoreContract(name: string, open: () => Promise<Direct
       await store.createConversation('p', 'x');
       const all = await Promise.all(Array.from({ length: 50 }, (_, i) => store.append('p', { type: 'message', text: String(i) })));
       expect(new Set(all.map((s) => s.seq)).size).toBe(50);
+    });
+
+    it('retention: deletes conversations idle since the cut-off with their activities, keeps the others, and is idempotent', async () => {
+      await store.createConversation('idle', 'u1');
+      await store.append('idle', { type: 'message', text: 'mon numéro étranger 7512345678' });
+      await store.append('idle', { type: 'message', text: 'réponse' });
+      await store.createConversation('silent', 'u2');
+      await store.createConversation('active', 'u3');
+      await store.append('active', { type: 'message', text: 'ancien message' });
+      await tick();
+      const cutoff = new Date().toISOString();
+      await tick();
+      await store.append('active', { type: 'message', text: 'nouveau message' });
+      await store.createConversation('new', 'u4');
+      expect(await store.purgeIdleBefore(cutoff)).toEqual({ conversations: 2, activities: 2 });
+      expect(await store.getConversation('idle')).toBeUndefined();
+      expect(await store.getConversation('silent')).toBeUndefined();
+      expect(await store.after('idle', 0)).toEqual([]);
+      // A conversation with a recent activity is kept whole: its history still resumes.
+      expect((await store.after('active', 0)).map((a) => a.activity.text)).toEqual(['ancien message', 'nouveau message']);
+      expect(await store.getConversation('new')).toBeDefined();
+      expect(await store.purgeIdleBefore(cutoff)).toEqual({ conversations: 0, activities: 0 });
+    });
+
+    it('erasure: removes every message of one conversation, keeps it usable with increasing positions, touches no other', async () => {
+      await store.createConversation('mine', 'u1');
+      await store.createConversation('other', 'u2');
+      for (const text of ['bonjour', 'je suis né le 3 mars 1985', 'effacer ma conversation', 'oui']) await store.append('mine', { type: 'message', text });
+      await store.append('other', { type: 'message', text: 'autre personne' });
+      expect(await store.eraseActivities('mine')).toBe(4);
+      const left = await store.after('mine', 0);
+      expect(left.every((a) => a.activity.type !== 'message' && a.activity.text === undefined)).toBe(true);
+      expect(JSON.stringify(left)).not.toContain('1985');
+      expect(await store.getConversation('mine')).toBeDefined();
+      const next = await store.append('mine', { type: 'message', text: 'votre conversation est effacée' });
+      expect(next.seq).toBe(5);
+      expect((await store.after('mine', 4)).map((a) => a.activity.text)).toEqual(['votre conversation est effacée']);
+      expect((await store.after('other', 0)).map((a) => a.activity.text)).toEqual(['autre personne']);
+      expect(await store.eraseActivities('nobody')).toBe(0);
     });
 
     if (reopen) {

@@ -1,6 +1,9 @@
 /** The handoff store contract, run by every implementation. */
 import { HandoffRequest, HandoffStore } from '../../storage/handoff-store';
 
+/** Lets the clock move on, so that rows written before and after a cut-off differ. */
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 25));
+
 const base = (conversationId: string): Omit<HandoffRequest, 'id' | 'createdAt'> => ({
   conversationId,
   channelId: 'directline',
@@ -95,6 +98,58 @@ export function handoffStoreContract(name: string, open: () => Promise<HandoffSt
       expect((await store.transcript(r.id)).map((l) => `${l.from}:${l.text}`)).toEqual(['person:bonjour', 'agent:bonjour, je vous écoute']);
       const m = await store.create({ ...base('m'), state: 'message', contact: 'x@example.org', message: 'rappelez-moi' });
       expect((await store.messages()).map((x) => x.id)).toEqual([m.id]);
+    });
+
+    it('retention: clears transcripts and texts of requests ended before the cut-off, keeps their aggregates and every other request', async () => {
+      const old = await store.create(base('old'));
+      await store.appendTranscript(old.id, { from: 'person', text: 'mon mail est a.b@example.fr' });
+      await store.take(old.id, { id: 'a1', name: 'Alice' });
+      await store.setState(old.id, 'closed');
+      await store.rate(old.id, 4, 'merci Alice, joignable au 06 12 34 56 78');
+      const left = await store.create({ ...base('left'), state: 'message', contact: 'a.b@example.fr', message: 'rappelez-moi' });
+      const ongoing = await store.create(base('ongoing'));
+      await store.appendTranscript(ongoing.id, { from: 'person', text: 'toujours là ?' });
+      await tick();
+      const cutoff = new Date().toISOString();
+      await tick();
+      const recent = await store.create(base('recent'));
+      await store.appendTranscript(recent.id, { from: 'person', text: 'récent' });
+      await store.setState(recent.id, 'cancelled');
+
+      expect(await store.purgeEndedBefore(cutoff)).toEqual({ requests: 1, lines: 1 });
+      const purged = (await store.get(old.id))!;
+      expect(await store.transcript(old.id)).toEqual([]);
+      expect(purged).toMatchObject({ state: 'closed', rating: 4, topic: 'titre-sejour-renouvellement', lang: 'fr', conversationId: 'old', summary: '' });
+      expect(purged.comment).toBeUndefined();
+      expect(purged.takenAt).toBeDefined();
+      expect(purged.closedAt).toBeDefined();
+      expect(JSON.stringify(purged)).not.toContain('06 12');
+      // The indicators still count it, with its wait and rating.
+      const counted = await store.createdBetween('2000-01-01T00:00:00.000Z', '2100-01-01T00:00:00.000Z');
+      expect(counted).toHaveLength(4);
+      expect(counted.find((r) => r.rating === 4)).toMatchObject({ state: 'closed' });
+      // Not ended, or ended after the cut-off: untouched.
+      expect((await store.get(left.id))?.contact).toBe('a.b@example.fr');
+      expect((await store.transcript(ongoing.id)).map((l) => l.text)).toEqual(['toujours là ?']);
+      expect((await store.transcript(recent.id)).map((l) => l.text)).toEqual(['récent']);
+      expect(await store.purgeEndedBefore(cutoff)).toEqual({ requests: 0, lines: 0 });
+    });
+
+    it('erasure: clears and unlinks every request of one conversation, keeps the aggregates, touches no other', async () => {
+      const mine = await store.create(base('mine'));
+      await store.appendTranscript(mine.id, { from: 'person', text: 'né le 3 mars 1985' });
+      await store.setState(mine.id, 'cancelled');
+      const earlier = await store.create({ ...base('mine'), state: 'message', contact: '06 12 34 56 78', message: 'rappelez-moi' });
+      const other = await store.create(base('other'));
+      await store.appendTranscript(other.id, { from: 'person', text: 'autre' });
+      expect(await store.eraseConversation('mine')).toEqual({ requests: 2, lines: 1 });
+      expect(await store.latest('mine')).toBeUndefined();
+      expect(await store.transcript(mine.id)).toEqual([]);
+      expect(await store.get(mine.id)).toMatchObject({ state: 'cancelled', conversationId: '', summary: '', reference: {} });
+      expect((await store.get(earlier.id))?.contact).toBeUndefined();
+      expect((await store.transcript(other.id)).map((l) => l.text)).toEqual(['autre']);
+      expect(await store.get(other.id)).toMatchObject({ conversationId: 'other', summary: 'renouvellement titre de séjour' });
+      expect(await store.eraseConversation('mine')).toEqual({ requests: 0, lines: 0 });
     });
 
     if (reopen) {

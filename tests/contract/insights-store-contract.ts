@@ -83,6 +83,35 @@ export function insightsStoreContract(name: string, open: () => Promise<Insights
       });
     }
 
+    it('retention: deletes unanswered questions before the cut-off day, keeps newer ones and every event', async () => {
+      await store.record(event('2026-10-01', 'a', 'question', 'notAnswered'));
+      await store.record(event('2026-11-20', 'b', 'question', 'notAnswered'));
+      await store.addUnanswered(question('2026-10-01', 'une vieille question', 'vieille question'));
+      await store.addUnanswered(question('2026-10-24', 'la veille du seuil', 'veille seuil'));
+      await store.addUnanswered(question('2026-10-25', 'le jour du seuil', 'jour seuil'));
+      await store.addUnanswered(question('2026-11-20', 'une question récente', 'question recente'));
+      expect(await store.purgeUnansweredBefore('2026-10-25')).toBe(2);
+      expect((await store.unanswered(10)).map((q) => q.text).sort()).toEqual(['le jour du seuil', 'une question récente']);
+      // The indicators' counts come from events, which stay.
+      expect(await store.dailyCounts('2026-10-01', '2026-11-30')).toHaveLength(2);
+      expect(await store.conversationsBetween('2026-10-01', '2026-11-30')).toBe(2);
+      expect(await store.purgeUnansweredBefore('2026-10-25')).toBe(0);
+    });
+
+    it('erasure: deletes one conversation\'s questions and unlinks its events, which stay counted', async () => {
+      await store.record(event('2026-11-23', 'mine', 'question', 'notAnswered'));
+      await store.record(event('2026-11-23', 'mine', 'rating', 'bot', { value: 5 }));
+      await store.record(event('2026-11-23', 'other', 'question', 'answered'));
+      await store.addUnanswered({ ...question('2026-11-23', 'ma question', 'ma question'), conversation: 'mine' });
+      await store.addUnanswered({ ...question('2026-11-23', 'sa question', 'sa question'), conversation: 'other' });
+      expect(await store.eraseConversation('mine', 'erased-1')).toEqual({ events: 2, questions: 1 });
+      expect((await store.unanswered(10)).map((q) => q.conversation)).toEqual(['other']);
+      expect(await store.conversationsBetween('2026-11-23', '2026-11-23')).toBe(2);
+      const counts = await store.dailyCounts('2026-11-23', '2026-11-23');
+      expect(counts.find((c) => c.kind === 'rating')).toMatchObject({ count: 1, sum: 5 });
+      expect(await store.eraseConversation('mine', 'erased-2')).toEqual({ events: 0, questions: 0 });
+    });
+
     it('a closed store refuses with a typed error and reports it is not alive', async () => {
       await store.close();
       await expect(store.record(event('2026-11-23', 'a', 'question', 'answered'))).rejects.toMatchObject({ code: 'STORAGE_UNAVAILABLE' });

@@ -70,6 +70,25 @@ describe('PgDirectLineStore on a shared database', () => {
     expect(read.every((s) => s.activity.text === bySeq.get(s.seq))).toBe(true);
   });
 
+  it('retention run by two instances at once deletes each idle conversation once, and keeps a conversation being written to', async () => {
+    const [one, two] = [await instance(), await instance()];
+    const pool = pools[0]!;
+    await pool.query('TRUNCATE dl_activities, dl_conversations');
+    for (let i = 0; i < 30; i++) {
+      await one.createConversation(`idle-${i}`, 'u');
+      await one.append(`idle-${i}`, { type: 'message', text: 'x' });
+    }
+    await new Promise((r) => setTimeout(r, 25));
+    const cutoff = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 25));
+    await one.createConversation('live', 'u');
+    const [a, b] = await Promise.all([one.purgeIdleBefore(cutoff), two.purgeIdleBefore(cutoff), one.append('live', { type: 'message', text: 'still here' })]);
+    expect(a.conversations + b.conversations).toBe(30);
+    expect(a.activities + b.activities).toBe(30);
+    expect((await two.after('live', 0)).map((x) => x.activity.text)).toEqual(['still here']);
+    expect(await one.purgeIdleBefore(cutoff)).toEqual({ conversations: 0, activities: 0 });
+  });
+
   it('starts a conversation once when two instances try at the same time', async () => {
     const [one, two] = [await instance(), await instance()];
     for (let round = 0; round < 10; round++) {

@@ -71,6 +71,18 @@ describe('PostgreSQL handoff store: several instances', () => {
     expect(seqs.rows.map((x) => x.seq)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
   });
 
+  it('retention run by two instances at once clears each ended request once', async () => {
+    for (let i = 0; i < 20; i++) {
+      const r = await a.create(base(`ended-${i}`));
+      await a.appendTranscript(r.id, { from: 'person', text: 'bonjour' });
+      await a.setState(r.id, 'closed');
+    }
+    const cutoff = new Date(Date.now() + 1000).toISOString();
+    const [x, y] = await Promise.all([a.purgeEndedBefore(cutoff), b.purgeEndedBefore(cutoff)]);
+    expect(x.requests + y.requests).toBe(20);
+    expect(x.lines + y.lines).toBe(20);
+  });
+
   it('refuses a transcript line for an unknown request, as the SQLite foreign key does', async () => {
     await expect(a.appendTranscript('nope', { from: 'person', text: 'x' })).rejects.toMatchObject({ code: 'STORAGE_INVALID' });
   });

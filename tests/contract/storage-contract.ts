@@ -4,6 +4,9 @@
  */
 import { StateStore } from '../../storage/port';
 
+/** Lets the clock move on, so that rows written before and after a cut-off differ. */
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 25));
+
 /** Registers the contract tests for a store factory. `reopen` reopens the same data, when the store is durable. */
 export function storageContract(
   name: string,
@@ -69,6 +72,22 @@ export function storageContract(
       await store.close();
       await expect(store.read(['a'])).rejects.toThrow();
       expect(await store.ping()).toBe(false);
+    });
+
+    it('retention: deletes conversation state idle since the cut-off, keeps newer state and other items, and is idempotent', async () => {
+      await store.write({ 'directline/conversations/old/': { language: 'fr' }, 'directline/conversations/old2/': { v: 1 }, 'teams/agents-channel': { id: 'kept' } });
+      await tick();
+      const cutoff = new Date().toISOString();
+      await tick();
+      await store.write({ 'directline/conversations/new/': { language: 'en' }, 'directline/conversations/old2/': { v: 2 } });
+      expect(await store.deleteIdleBefore(cutoff)).toBe(1);
+      expect(Object.keys(await store.read(['directline/conversations/old/', 'directline/conversations/old2/', 'directline/conversations/new/'])).sort()).toEqual([
+        'directline/conversations/new/',
+        'directline/conversations/old2/',
+      ]);
+      // Not a conversation's or a person's state: the agents' channel stays whatever its age.
+      expect((await store.read(['teams/agents-channel']))['teams/agents-channel']).toMatchObject({ id: 'kept' });
+      expect(await store.deleteIdleBefore(cutoff)).toBe(0);
     });
 
     if (reopen) {

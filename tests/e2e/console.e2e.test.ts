@@ -18,7 +18,7 @@ import { translator } from '../../bot/i18n';
 import { hashPassword } from '../../bot/console/accounts';
 import { projectRoot } from '../../knowledge/paths';
 import { startTestApp, tempDir } from '../helpers/bot-harness';
-import { ARTIFACTS, e2eSuite, launchChromium, plain } from '../helpers/browser';
+import { ARTIFACTS, e2eSuite, launchChromium, plain, waitInPage } from '../helpers/browser';
 
 const ROOT = projectRoot(__dirname);
 const TIMEOUT = 60_000;
@@ -103,7 +103,7 @@ suite(title, () => {
   }
 
   async function expectFocusOn(selector: string): Promise<void> {
-    await page.waitForFunction(`document.activeElement !== null && document.activeElement.matches(${JSON.stringify(selector)})`, undefined, { timeout: 10_000 });
+    await waitInPage(page, (sel: string) => { const d = (globalThis as any).document; return d.activeElement !== null && d.activeElement.matches(sel); }, selector, 10_000);
   }
 
   /** The queue's item whose summary holds `text`. */
@@ -352,7 +352,12 @@ suite(title, () => {
       return route.abort();
     });
     try {
-      await framed.setContent(`<!doctype html><title>hôte</title><iframe id="tab" title="Console des agents" src="${base}/console" style="width:1200px;height:800px"></iframe>`);
+      // The host page is at the service's own origin: the console's frame-ancestors admit only
+      // Teams and 'self' (tests/e2e/csp.e2e.test.ts checks that another origin is refused).
+      await framed.route(`${base}/test-host`, (route) =>
+        route.fulfill({ contentType: 'text/html', body: `<!doctype html><title>hôte</title><iframe id="tab" title="Console des agents" src="${base}/console" style="width:1200px;height:800px"></iframe>` }),
+      );
+      await framed.goto(`${base}/test-host`);
       const frame = framed.frameLocator('#tab');
       await frame.locator('#signin-teams').waitFor({ state: 'visible', timeout: 10_000 });
       await frame.locator('#signin-form').waitFor({ state: 'visible', timeout: 20_000 });

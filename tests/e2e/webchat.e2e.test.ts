@@ -15,7 +15,7 @@ import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { projectRoot } from '../../knowledge/paths';
 import { startTestApp, tempDir } from '../helpers/bot-harness';
-import { ARTIFACTS, e2eSuite, launchChromium, plain } from '../helpers/browser';
+import { ARTIFACTS, e2eSuite, launchChromium, plain, waitInPage } from '../helpers/browser';
 
 const ROOT = projectRoot(__dirname);
 const TIMEOUT = 60_000;
@@ -87,7 +87,7 @@ suite(title, () => {
 
   async function expectFocusOn(selector: string): Promise<void> {
     // (Expressions as strings: the project's type check has no DOM library.)
-    await page.waitForFunction(`document.activeElement !== null && document.activeElement.matches(${JSON.stringify(selector)})`, undefined, { timeout: 15_000 });
+    await waitInPage(page, (sel: string) => { const d = (globalThis as any).document; return d.activeElement !== null && d.activeElement.matches(sel); }, selector, 15_000);
   }
 
   beforeAll(async () => {
@@ -135,7 +135,7 @@ suite(title, () => {
     await screenshot('open');
 
     await page.keyboard.press('Escape');
-    await page.waitForFunction('!document.getElementById("chat-panel").open', undefined, { timeout: 5000 });
+    await waitInPage(page, () => !(globalThis as any).document.getElementById('chat-panel').open, undefined, 5000);
     await expectFocusOn('#open-chat');
     await openPanel();
   }, TIMEOUT);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { chromium, Browser } from 'playwright-core';
+import { chromium, Browser, Page } from 'playwright-core';
 import { projectRoot } from '../../knowledge/paths';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,4 +31,18 @@ export function launchChromium(): Promise<Browser> {
 /** Text as a page shows it, made comparable: typographic apostrophes and spaces. */
 export function plain(text: string): string {
   return text.replace(/[\u2019\u2018]/g, "'").replace(/[\u00a0\u202f]/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Waits until `predicate(arg)` is truthy in the page. Playwright's `waitForFunction` evaluates
+ * its predicate with `eval` inside the page, which the service's Content-Security-Policy
+ * (no 'unsafe-eval') refuses; `page.evaluate` goes through the debugging protocol instead.
+ */
+export async function waitInPage<A>(page: Page, predicate: (arg: A) => unknown, arg: A, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await page.evaluate(predicate as (arg: unknown) => unknown, arg as unknown).catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`waited ${timeoutMs} ms in the page for: ${predicate.toString().slice(0, 200)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

@@ -241,7 +241,8 @@ describe('bad requests', () => {
       }
       const refused = results.filter((r) => r.status === 429);
       expect(refused.length).toBeGreaterThan(0);
-      expect(refused[0]!.body.error.message).toMatch(/too many messages/);
+      // A kind message in the person's language (French by default), and when to retry.
+      expect(refused[0]!.body.error.message).toBe(fr('error.tooFast', { seconds: refused[0]!.body.error.retryAfterSeconds }));
       expect((await fetch(`${url}/api/health`)).status).toBe(200);
     } finally {
       await small.close();
