@@ -9,13 +9,14 @@ import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { startConnectorStub, ConnectorStub, SentActivity } from '../helpers/connector-stub';
 import { startTestApp, tempDir } from '../helpers/bot-harness';
+import { ALICE, TEAMS_TEAM, TEAMS_TENANT, teamsActivity } from '../helpers/teams-activities';
 
 const fr = translator('fr');
 // Monday 23 November 2026, 10:00 in Paris; tests move the clock forward.
 let clock = new Date('2026-11-23T09:00:00Z');
 const NOW = () => clock;
-const TENANT = 'tenant-prefecture';
-const TEAM = '19:team-general@thread.tacv2';
+const TENANT = TEAMS_TENANT;
+const TEAM = TEAMS_TEAM;
 const AGENTS = '19:agents@thread.tacv2';
 
 let stub: ConnectorStub;
@@ -35,15 +36,7 @@ afterAll(async () => {
 const api = (body: unknown) =>
   fetch(`http://127.0.0.1:${app.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-const teamsBase = (conversationId: string, from = { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Martin' }, tenant = TENANT) => ({
-  channelId: 'msteams',
-  serviceUrl: stub.url,
-  conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: tenant },
-  recipient: { id: '28:bot', name: 'Assistant' },
-  from,
-  channelData: { tenant: { id: tenant }, team: { id: TEAM }, channel: { id: conversationId.split(';')[0] } },
-  timestamp: new Date().toISOString(),
-});
+const teamsBase = (conversationId: string, from: object = ALICE, tenant = TENANT) => teamsActivity(stub.url, conversationId, from, tenant);
 
 /** A person on the website, through the built-in Direct Line channel (polling). */
 async function person() {
@@ -90,7 +83,6 @@ async function waitSent(pred: (s: SentActivity) => boolean, ms = 5000): Promise<
 
 const cardText = (s: SentActivity): string => JSON.stringify(s.activity.attachments?.[0]?.content ?? {});
 
-const ALICE = { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Martin' };
 
 beforeAll(async () => {
   // The bot is installed in the agents' team.

@@ -12,13 +12,13 @@ import { requestCard } from '../../bot/teams/request-card';
 import { startConnectorStub, ConnectorStub, SentActivity } from '../helpers/connector-stub';
 import { startTestApp, tempDir } from '../helpers/bot-harness';
 import { ALL_IN_ONE, PAYLOADS } from './payloads';
+import { TEAMS_TEAM, TEAMS_TENANT, teamsActivity } from '../helpers/teams-activities';
 
 const fr = translator('fr');
 const clock = new Date('2026-11-23T09:00:00Z');
-const TENANT = 'tenant-prefecture';
-const TEAM = '19:team-general@thread.tacv2';
+const TENANT = TEAMS_TENANT;
+const TEAM = TEAMS_TEAM;
 const AGENTS = '19:agents@thread.tacv2';
-const ALICE = { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Martin' };
 
 let stub: ConnectorStub;
 let app: App;
@@ -51,15 +51,7 @@ afterAll(async () => {
 
 const api = (body: unknown) => fetch(`http://127.0.0.1:${app.port}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
-const teamsBase = (conversationId: string, from = ALICE) => ({
-  channelId: 'msteams',
-  serviceUrl: stub.url,
-  conversation: { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: TENANT },
-  recipient: { id: '28:bot', name: 'Assistant' },
-  from,
-  channelData: { tenant: { id: TENANT }, team: { id: TEAM }, channel: { id: conversationId.split(';')[0] } },
-  timestamp: new Date().toISOString(),
-});
+const teamsBase = (conversationId: string) => teamsActivity(stub.url, conversationId);
 
 /** A person on the website (built-in Direct Line, polling). */
 async function person() {
