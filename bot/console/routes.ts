@@ -7,11 +7,9 @@ import * as restify from 'restify';
 import type { HandoffRequest, HandoffStore } from '../../storage/handoff-store';
 import type { KnowledgeBase } from '../../knowledge/load';
 import type { Logger } from '../logger';
-import { RateLimiter } from '../rate-limit';
-import { clientAddress } from '../client-address';
 import { firstName, Relay } from '../handoff/relay';
 import type { AgentAccount } from './accounts';
-import { signInLocally } from './sign-in';
+import { mountSignIn } from './sign-in';
 import type { EntraValidator } from './entra';
 import { SessionAgent, Sessions } from './sessions';
 
@@ -52,15 +50,6 @@ export function mountConsole(
   },
 ): void {
   const { sessions, store, relay, logger } = deps;
-  // Password guesses per client address: 5 at once, then 10 a minute. Teams sign-ins (signed
-  // tokens, nothing to guess) are limited more loosely, against CPU exhaustion only.
-  const signInLimiter = new RateLimiter(5, 10);
-  const ssoLimiter = new RateLimiter(30, 60);
-  const tooMany = (req: Req, res: Res, limiter: RateLimiter, address: string): void => {
-    res.setHeader('retry-after', String(limiter.retryAfterSeconds(address)));
-    logger.warn('console sign-in attempts limited', { route: req.path() });
-    fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
-  };
   // Block bodies on purpose: an async restify handler must return nothing, or restify logs
   // the whole request (a sign-in body included).
   const fail = (res: Res, status: number, code: string, message: string): void => {
@@ -82,37 +71,7 @@ export function mountConsole(
     res.send(200, { teamsSso: Boolean(deps.entra) });
   });
 
-  server.post('/api/console/login', async (req: Req, res: Res) => {
-    const body = req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
-    const address = clientAddress(req, deps.trustProxy ?? 0);
-    const result = await signInLocally(deps.accounts, body, signInLimiter, address);
-    if (!result.ok && result.status === 429) { tooMany(req, res, signInLimiter, address); return; }
-    if (!result.ok) {
-      if (result.reason) logger.warn('console sign-in refused', { reason: result.reason });
-      fail(res, result.status, result.code, result.message);
-      return;
-    }
-    res.send(200, { ...sessions.issue(result.who), agent: result.who });
-  });
-
-  server.post('/api/console/sso', async (req: Req, res: Res) => {
-    const token = (req.body as { token?: unknown } | undefined)?.token;
-    if (!deps.entra) { fail(res, 404, 'NotConfigured', 'Teams sign-in is not configured'); return; }
-    if (typeof token !== 'string') { fail(res, 400, 'BadArgument', 'token is required'); return; }
-    const address = clientAddress(req, deps.trustProxy ?? 0);
-    if (!ssoLimiter.take(address)) { tooMany(req, res, ssoLimiter, address); return; }
-    try {
-      // Any user of the tenant gets a valid token for the tab: only the agents' app role opens
-      // the console.
-      const who = await deps.entra.validateWithRoles(token);
-      if (!who.roles.includes(deps.entraRole)) throw new Error(`no ${deps.entraRole} role`);
-      const agent = { id: who.id, name: who.name };
-      res.send(200, { ...sessions.issue(agent), agent });
-    } catch (err) {
-      logger.warn('console SSO refused', { reason: (err as Error).message });
-      fail(res, 401, 'BadToken', 'the Teams sign-in could not be validated, or you are not an agent');
-    }
-  });
+  mountSignIn(server, { prefix: '/api/console', role: 'agent', area: 'console', accounts: deps.accounts, sessions, entra: deps.entra, entraRole: deps.entraRole, trustProxy: deps.trustProxy ?? 0, logger });
 
   server.post('/api/console/logout', authed(async (_req, res, agent) => {
     // An agent who signs out leaves their ongoing conversations: they go back to the queue.

@@ -21,14 +21,12 @@ import { groupUnanswered, suggestWords } from '../../knowledge/unanswered-groups
 import type { InsightsStore } from '../../storage/insights-store';
 import type { Author } from '../../storage/knowledge-store';
 import type { AgentAccount } from '../console/accounts';
-import { signInLocally } from '../console/sign-in';
+import { mountSignIn } from '../console/sign-in';
 import type { EntraValidator } from '../console/entra';
 import type { Sessions } from '../console/sessions';
 import type { Translate } from '../../dialogs/orientation-dialog';
 import type { Logger } from '../logger';
 import type { FicheInfo } from '../long-tail';
-import { RateLimiter } from '../rate-limit';
-import { clientAddress } from '../client-address';
 import { entryFlags, entryTitle, missingTranslations } from './entry-flags';
 import { contentHash, entryPath, KnowledgeWorkspace, servicePath, WorkspaceError } from './workspace';
 
@@ -60,15 +58,6 @@ const problemsOf = (problems: ContentProblem[]) => problems.map((p) => ({ file: 
 /** Mounts the editor API. */
 export function mountEditor(server: restify.Server, deps: EditorDeps): void {
   const { workspace, sessions, logger } = deps;
-  // Password guesses per client address: 5 at once, then 10 a minute. Teams sign-ins (signed
-  // tokens, nothing to guess) are limited more loosely, against CPU exhaustion only.
-  const signInLimiter = new RateLimiter(5, 10);
-  const ssoLimiter = new RateLimiter(30, 60);
-  const tooMany = (req: Req, res: Res, limiter: RateLimiter, address: string): void => {
-    res.setHeader('retry-after', String(limiter.retryAfterSeconds(address)));
-    logger.warn('editor sign-in attempts limited', { route: req.path() });
-    fail(res, 429, 'TooManyRequests', 'too many sign-in attempts; wait a minute');
-  };
   const fail = (res: Res, status: number, code: string, message: string, extra: Record<string, unknown> = {}): void => {
     res.send(status, { error: { code, message }, ...extra });
   };
@@ -96,34 +85,7 @@ export function mountEditor(server: restify.Server, deps: EditorDeps): void {
     res.send(200, { teamsSso: Boolean(deps.entra), languages: CONTENT_LOCALES, required: REQUIRED_LOCALES, reviewMaxDays: deps.reviewMaxDays });
   });
 
-  server.post('/api/editor/login', async (req: Req, res: Res) => {
-    const address = clientAddress(req, deps.trustProxy);
-    const result = await signInLocally(deps.accounts, body(req), signInLimiter, address);
-    if (!result.ok && result.status === 429) { tooMany(req, res, signInLimiter, address); return; }
-    if (!result.ok) {
-      if (result.reason) logger.warn('editor sign-in refused', { reason: result.reason });
-      fail(res, result.status, result.code, result.message);
-      return;
-    }
-    res.send(200, { ...sessions.issue(result.who), editor: result.who });
-  });
-
-  server.post('/api/editor/sso', async (req: Req, res: Res) => {
-    const token = body(req).token;
-    if (!deps.entra) { fail(res, 404, 'NotConfigured', 'Teams sign-in is not configured'); return; }
-    if (typeof token !== 'string') { fail(res, 400, 'BadArgument', 'token is required'); return; }
-    const address = clientAddress(req, deps.trustProxy);
-    if (!ssoLimiter.take(address)) { tooMany(req, res, ssoLimiter, address); return; }
-    try {
-      const who = await deps.entra.validateWithRoles(token);
-      if (!who.roles.includes(deps.entraRole)) throw new Error(`no ${deps.entraRole} role`);
-      const editor = { id: who.id, name: who.name };
-      res.send(200, { ...sessions.issue(editor), editor });
-    } catch (err) {
-      logger.warn('editor SSO refused', { reason: (err as Error).message });
-      fail(res, 401, 'BadToken', 'the Teams sign-in could not be validated, or you are not an editor');
-    }
-  });
+  mountSignIn(server, { prefix: '/api/editor', role: 'editor', area: 'editor', accounts: deps.accounts, sessions, entra: deps.entra, entraRole: deps.entraRole, trustProxy: deps.trustProxy, logger });
 
   // --- Entries -------------------------------------------------------------------------
 
