@@ -35,8 +35,8 @@ export interface MessageLimits {
 /** Creates the guard from the configuration. */
 export function messageLimits(config: Config, logger: Logger): MessageLimits {
   const { messagesPerMinute, messagesPerMinutePerIp, turnsPerConversation } = config.limits;
-  const perConversation = new RateLimiter(Math.max(1, Math.ceil(messagesPerMinute / 2)), messagesPerMinute);
-  const perIp = new RateLimiter(Math.max(1, Math.ceil(messagesPerMinutePerIp / 2)), messagesPerMinutePerIp);
+  const perConversation = RateLimiter.perMinute(messagesPerMinute);
+  const perIp = RateLimiter.perMinute(messagesPerMinutePerIp);
   const inFlight = new InFlightLimit(turnsPerConversation);
   return {
     unauthenticated: config.microsoftAppId === '',
@@ -72,7 +72,7 @@ const PUBLIC_ROUTES = /^\/(?:api\/indicators|api\/transcripts\/|indicateurs$|ind
  */
 export function publicRouteLimit(config: Config, logger: Logger): (req: Request, res: Response, next: (go?: boolean) => void) => void {
   const perMinute = config.limits.publicPerMinute;
-  const limiter = new RateLimiter(Math.max(1, Math.ceil(perMinute / 2)), perMinute);
+  const limiter = RateLimiter.perMinute(perMinute);
   return (req, res, next) => {
     if (req.method !== 'GET' || !PUBLIC_ROUTES.test(req.path())) return next();
     const ip = clientAddress(req, config.trustProxy);

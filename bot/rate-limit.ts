@@ -15,6 +15,11 @@ export class RateLimiter {
    */
   constructor(private readonly burst: number, private readonly perMinute: number, private readonly now: () => number = () => Date.now(), private readonly maxKeys = 100_000) {}
 
+  /** `perMinute` a minute, with bursts of up to half of it (at least one). */
+  static perMinute(perMinute: number): RateLimiter {
+    return new RateLimiter(Math.max(1, Math.ceil(perMinute / 2)), perMinute);
+  }
+
   /** True when the request may go ahead (and counts it). */
   take(key: string): boolean {
     const t = this.now();

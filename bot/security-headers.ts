@@ -54,13 +54,20 @@ export interface SecurityHeaderOptions {
 }
 
 const nonces = new WeakMap<object, string>();
+const STYLE_SRC = "style-src 'self'";
 
-/** The nonce of a response (the same for the header and the page). */
+/**
+ * The nonce of a response (the same for the header and the page), made when a page asks for
+ * it: only pages carry one, so an API response does not pay for random bytes it never uses.
+ * The policy already set on the response is widened to admit the nonce's styles.
+ */
 export function nonceOf(res: restify.Response): string {
   let nonce = nonces.get(res);
   if (!nonce) {
     nonce = randomBytes(18).toString('base64');
     nonces.set(res, nonce);
+    const policy = res.getHeader('content-security-policy');
+    if (typeof policy === 'string') res.setHeader('content-security-policy', policy.replace(STYLE_SRC, `${STYLE_SRC} 'nonce-${nonce}'`));
   }
   return nonce;
 }
@@ -84,7 +91,7 @@ export function frameAncestorsFor(path: string, options: Pick<SecurityHeaderOpti
 }
 
 /** The Content-Security-Policy of a response. */
-export function contentSecurityPolicy(path: string, nonce: string, host: string | undefined, options: SecurityHeaderOptions): string {
+export function contentSecurityPolicy(path: string, nonce: string | undefined, host: string | undefined, options: SecurityHeaderOptions): string {
   // 'self' covers the same-origin WebSocket in current browsers; the explicit ws(s) source is
   // for the others. The host comes from PUBLIC_URL, else from the request (checked).
   const self = options.publicUrl ? originsOf(options.publicUrl) : host && /^[a-z0-9.-]+(:\d{1,5})?$/i.test(host) ? [`ws://${host}`, `wss://${host}`] : [];
@@ -92,7 +99,7 @@ export function contentSecurityPolicy(path: string, nonce: string, host: string 
   return [
     "default-src 'self'",
     "script-src 'self'",
-    `style-src 'self' 'nonce-${nonce}'`,
+    nonce ? `${STYLE_SRC} 'nonce-${nonce}'` : STYLE_SRC,
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
     `connect-src ${[...new Set(connect)].join(' ')}`,
@@ -118,7 +125,7 @@ function overHttps(req: restify.Request, options: SecurityHeaderOptions): boolea
 /** Sets the security headers on a response. */
 export function setSecurityHeaders(req: restify.Request, res: restify.Response, options: SecurityHeaderOptions): void {
   const path = req.path();
-  res.setHeader('content-security-policy', contentSecurityPolicy(path, nonceOf(res), req.headers.host, options));
+  res.setHeader('content-security-policy', contentSecurityPolicy(path, undefined, req.headers.host, options));
   res.setHeader('x-content-type-options', 'nosniff');
   res.setHeader('referrer-policy', 'strict-origin-when-cross-origin');
   res.setHeader('permissions-policy', PERMISSIONS_POLICY);

@@ -19,6 +19,29 @@ export function withNonce(html: string, nonce: string): string {
   return html.replace(/<script\b/gi, `<script nonce="${nonce}"`);
 }
 
+/**
+ * The handler of a page of `web/`: read once (a page is part of the release), then sent with
+ * this response's nonce and never stored by a cache (the nonce changes with every response).
+ * `fill` writes the service's own values into the page (e.g. the retention period).
+ */
+export function pageHandler(name: string, fill: (html: string) => string = (html) => html): (req: restify.Request, res: restify.Response) => Promise<void> {
+  const file = path.join(projectRoot(), 'web', name);
+  let template: string | undefined;
+  return async (_req, res) => {
+    if (template === undefined) {
+      try {
+        template = fill(fs.readFileSync(file, 'utf8'));
+      } catch {
+        res.send(404, { error: { code: 'NotFound', message: 'no page' } });
+        return;
+      }
+    }
+    res.setHeader('content-type', 'text/html; charset=utf-8');
+    res.setHeader('cache-control', 'no-store');
+    res.sendRaw(200, withNonce(template, nonceOf(res)));
+  };
+}
+
 /** Mounts the static routes. */
 export function mountStatic(server: restify.Server): void {
   const root = projectRoot();
@@ -27,17 +50,7 @@ export function mountStatic(server: restify.Server): void {
   // The package's exports hide package.json; its CommonJS entry sits in lib/, next to dist/.
   const webchat = path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist');
 
-  const page = (name: string) => async (_req: restify.Request, res: restify.Response): Promise<void> => {
-    const file = path.join(web, name);
-    if (!fs.existsSync(file)) {
-      res.send(404, { error: { code: 'NotFound', message: 'no page' } });
-      return;
-    }
-    res.setHeader('content-type', 'text/html; charset=utf-8');
-    // The nonce changes with every response: the page is never stored by a cache.
-    res.setHeader('cache-control', 'no-store');
-    res.sendRaw(200, withNonce(fs.readFileSync(file, 'utf8'), nonceOf(res)));
-  };
+  const page = (name: string) => pageHandler(name);
   server.get('/', page('index.html'));
   server.get('/console', page('console.html'));
   server.get('/indicateurs', page('indicators.html'));

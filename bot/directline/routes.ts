@@ -80,7 +80,7 @@ export function mountDirectLine(
   logger: Logger,
   limits: { tokenPerMinute: number; activitiesPerMinute: number; trustProxy?: number; turnsPerConversation?: number },
 ): () => void {
-  const tokenLimiter = new RateLimiter(Math.max(1, Math.ceil(limits.tokenPerMinute / 2)), limits.tokenPerMinute);
+  const tokenLimiter = RateLimiter.perMinute(limits.tokenPerMinute);
   const activityLimiter = new RateLimiter(Math.max(1, Math.ceil(limits.activitiesPerMinute / 3)), limits.activitiesPerMinute);
   const ip = (req: Req): string => clientAddress(req, limits.trustProxy ?? 0);
   /** Activities of one conversation waiting for or in their turn: bounded, not queued without end. */
