@@ -5,7 +5,7 @@
  * between its insights events and the conversation (the events stay counted under a random
  * pseudonym). Logs counts and a pseudonym, never contents.
  */
-import { createHmac, randomUUID } from 'crypto';
+import { randomUUID } from 'crypto';
 import type { TurnContext } from 'botbuilder';
 import type { ErasurePort, ErasureReport } from '../dialogs/erasure-dialog';
 import type { Translate } from '../dialogs/orientation-dialog';
@@ -15,15 +15,11 @@ import type { InsightsStore } from '../storage/insights-store';
 import type { BotState } from './state';
 import type { Logger } from './logger';
 import { pseudonym } from './redact';
+import { insightsPseudonym } from './insights/insights-service';
 
 /** Where the agents are told about a cancelled request (`Relay.noticeInThread`). */
 export interface AgentNotice {
   noticeInThread(request: import('../storage/handoff-store').HandoffRequest, text: string): Promise<void>;
-}
-
-/** The pseudonym `InsightsService` gives a conversation: HMAC-SHA-256 under the service's key, 20 hex digits. */
-export function insightsPseudonym(key: string, conversationId: string): string {
-  return createHmac('sha256', key).update(conversationId).digest('hex').slice(0, 20);
 }
 
 /** Dependencies of {@link ErasureService}. */

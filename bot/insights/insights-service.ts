@@ -18,6 +18,14 @@ const MAX_TEXT = 300;
 /** Pseudonyms kept in memory (of recent conversations); beyond it the cache starts again. */
 const MAX_PSEUDONYMS = 10_000;
 
+/**
+ * The pseudonym the insights give a conversation: HMAC-SHA-256 of its id under the service's
+ * key, 20 hex digits (erasure finds a conversation's events by it).
+ */
+export function insightsPseudonym(key: string, conversationId: string): string {
+  return createHmac('sha256', key).update(conversationId).digest('hex').slice(0, 20);
+}
+
 /** Records insights through a store. */
 export class InsightsService implements InsightsPort {
   // Per turn, the same conversation's HMAC and the same Paris day were computed again: both
@@ -39,7 +47,7 @@ export class InsightsService implements InsightsPort {
     const id = context.activity.conversation?.id ?? '';
     let p = this.pseudonyms.get(id);
     if (p === undefined) {
-      p = createHmac('sha256', this.key).update(id).digest('hex').slice(0, 20);
+      p = insightsPseudonym(this.key, id);
       if (this.pseudonyms.size >= MAX_PSEUDONYMS) this.pseudonyms.clear();
       this.pseudonyms.set(id, p);
     }

@@ -5,7 +5,7 @@
  * questions, and unlinks the insights events (still counted); no keeps everything.
  */
 import { translator } from '../../bot/i18n';
-import { insightsPseudonym } from '../../bot/erasure';
+import { insightsPseudonym } from '../../bot/insights/insights-service';
 import { serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
