@@ -28,6 +28,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Fuse from 'fuse.js';
 import { BenchResult, latency, median, record, result } from './common';
+import { prng } from '../tests/helpers/prng';
 import { figures, EvalQuestion, parseEvalSet } from '../knowledge/evaluation';
 import { buildKnowledge, KnowledgeBase, readContentFiles } from '../knowledge/load';
 import { defaultPackageDir, FicheRecord, openFichesIndex, AUDIENCES } from '../knowledge/longtail/fiches-index';
@@ -76,18 +77,6 @@ const SYNTHETIC_SIZES = [10_000, 50_000] as const;
 const SEED = 20240917;
 
 // --- Bases ---------------------------------------------------------------------------------
-
-/** A deterministic PRNG (mulberry32): the same seed gives the same synthetic bases. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A fiche as the source of entries: its record and its description (summary) text. */
 interface FicheSource {

@@ -17,23 +17,12 @@ import { hashPassword } from '../../bot/console/accounts';
 import { connectorKey } from '../../bot/directline/secret';
 import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
 import { startTestApp, tempDir, TestConversation } from '../helpers/bot-harness';
+import { prng } from '../helpers/prng';
 
 jest.setTimeout(180_000);
 
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const CASES = Number(process.env.FUZZ_CASES ?? 3000);
-
-/** mulberry32: a tiny seeded PRNG (no dependency), good enough to explore inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rnd = prng(SEED);
 const int = (n: number): number => Math.floor(rnd() * n);
