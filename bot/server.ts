@@ -11,7 +11,7 @@ import { checkActivityBody } from './activity-check';
 import { messageLimits, publicRouteLimit } from './message-limits';
 import { shapeRestifyError } from './http-errors';
 import { createAdapter } from './adapter';
-import { createBotState } from './state';
+import { BotState, createBotState } from './state';
 import { OrientationBot } from './orientation-bot';
 import { translator } from './i18n';
 import { pseudonym, redact } from './redact';
@@ -108,19 +108,37 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** What handles a turn once the server has admitted it: the orientation bot, or another. */
+export interface TurnBot {
+  run(context: TurnContext): Promise<void>;
+}
+
+/** Options of `startApp`: stores and clocks injected by tests. */
+export interface StartOptions {
+  storage?: StateStore;
+  directLineStore?: DirectLineStore;
+  handoffStore?: HandoffStore;
+  insightsStore?: InsightsStore;
+  knowledgeStore?: KnowledgeStore;
+  stores?: Stores;
+  now?: () => Date;
+  entraKeys?: KeyFetcher;
+  /**
+   * Another bot on this very server, adapter and storage instead of the orientation bot:
+   * the benchmarks' echo baseline (bench/echo.ts), so that the two differ only by the bot.
+   */
+  bot?: (state: BotState) => TurnBot;
+}
+
 /** Starts the service. Throws `KnowledgeValidationError` when the content is invalid. */
-export async function startApp(
-  config: Config,
-  logger: Logger,
-  options: { storage?: StateStore; directLineStore?: DirectLineStore; handoffStore?: HandoffStore; insightsStore?: InsightsStore; knowledgeStore?: KnowledgeStore; stores?: Stores; now?: () => Date; entraKeys?: KeyFetcher } = {},
-): Promise<App> {
+export async function startApp(config: Config, logger: Logger, options: StartOptions = {}): Promise<App> {
   const stores =
     options.stores ??
     (await openStores(config, logger, { state: options.storage, directLine: options.directLineStore, handoff: options.handoffStore, insights: options.insightsStore, knowledge: options.knowledgeStore }, options.now));
   // The shipped folder is checked first (an invalid one stops the start); the bot then
   // serves the latest published revision, which is the folder on a first start.
   try {
-    return await assemble(config, logger, stores, options.now, options.entraKeys);
+    return await assemble(config, logger, stores, options.now, options.entraKeys, options.bot);
   } catch (err) {
     // A start that fails (invalid knowledge, a port in use) leaves nothing open.
     await stores.close().catch(() => undefined);
@@ -128,7 +146,7 @@ export async function startApp(
   }
 }
 
-async function assemble(config: Config, logger: Logger, stores: Stores, now: (() => Date) | undefined, entraKeys?: KeyFetcher): Promise<App> {
+async function assemble(config: Config, logger: Logger, stores: Stores, now: (() => Date) | undefined, entraKeys?: KeyFetcher, otherBot?: (state: BotState) => TurnBot): Promise<App> {
   const options = { now };
   const metrics = new Metrics();
   /** Turns being handled: shutdown waits for them. */
@@ -209,7 +227,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, now: (()
     translator,
   );
   const commands = new CommandRouter({ knowledge, language: state.language, translate: translator, handoff, maxMessageChars: config.maxMessageChars, erasure: true });
-  const bot = new OrientationBot(state, dialog, translator, logger, [handoffDialog, rightToError, erasureDialog], { relay, teams, commands });
+  const bot: TurnBot = otherBot ? otherBot(state) : new OrientationBot(state, dialog, translator, logger, [handoffDialog, rightToError, erasureDialog], { relay, teams, commands });
   // With an agent, "effacer ma conversation" and its yes / no buttons still reach the bot.
   relay.keepFromAgent = (text) => commands.detect(text)?.kind === 'erase' || erasureDialog.isButton(text);
 

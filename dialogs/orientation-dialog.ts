@@ -374,12 +374,12 @@ export class OrientationDialog extends Dialog {
       const options: RightToErrorOptions = { entryId: id, lang, text: question };
       return dc.beginDialog(RightToErrorDialog.id, options);
     }
-    // The card and the question in one call: the same two activities, in order, through one
-    // pass of the turn's send pipeline instead of two (issue 8, a turn's CPU).
-    await context.sendActivities([
-      MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() })),
-      MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')], t('feedback.question')),
-    ]);
+    // One message: the card closes on "did this help?", the replies offered under it. (Two
+    // messages cost a second Bot Connector call per answer, the larger part of a turn's CPU
+    // after the plumbing: issue 8.)
+    const reply = MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')]);
+    reply.attachments = [entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.(), closingQuestion: t('feedback.question') })];
+    await context.sendActivity(reply);
     state.pending = { kind: 'feedback', id };
     return Dialog.EndOfTurn;
   }

@@ -175,11 +175,12 @@ export class Relay implements AgentDesk {
    * reaches the agent's thread. False when no agent has the conversation.
    */
   async fromPerson(conversationId: string, text: string): Promise<boolean> {
-    // The person's own commands about their data (erasure and its confirmation buttons) are
-    // for the bot, even while an agent holds the conversation.
-    if (this.keepFromAgent?.(text)) return false;
     const request = await this.store.active(conversationId);
     if (!request || request.state !== 'agent') return false;
+    // The person's own commands about their data (erasure and its confirmation buttons) are
+    // for the bot, even while an agent holds the conversation. (Checked only then: reading a
+    // command is dearer than the lookup, and every message of every conversation comes here.)
+    if (this.keepFromAgent?.(text)) return false;
     await this.store.appendTranscript(request.id, { from: 'person', text });
     if (request.thread) {
       await this.proactive.send(request.thread.reference, this.agentsT()('teams.personSays', { text }), [], 'plain').catch((err: unknown) =>

@@ -57,6 +57,11 @@ function where(kb: KnowledgeBase, entry: Entry, lang: string): { contact: string
 export interface CardContext {
   commune?: { name: string; arrondissement: string };
   now?: Date;
+  /**
+   * A question closing the card, below its buttons ("did this help?"): the answer and the
+   * question are one message, with the replies offered as suggested actions under it.
+   */
+  closingQuestion?: string;
 }
 
 /**
@@ -178,6 +183,12 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
   }
   addAction(t('card.officialPage'), entry.sources[0]?.url);
 
+  // A card's own actions always come last; with a closing question they move into the body
+  // so that the question follows them.
+  if (where_.closingQuestion) {
+    if (actions.length) body.push({ type: 'ActionSet', actions });
+    body.push(textBlock(where_.closingQuestion, { weight: 'Bolder', spacing: 'Large', separator: true }));
+  }
   return CardFactory.adaptiveCard({
     type: 'AdaptiveCard',
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
@@ -185,7 +196,7 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
     lang,
     rtl: lang === 'ar',
     body,
-    actions,
+    actions: where_.closingQuestion ? [] : actions,
   });
 }
 

@@ -146,6 +146,7 @@ export class IntentMatcher {
   private readonly followUps: Array<{ kind: FollowUpKind; phrase: PhraseTokens }>;
   private readonly followUpWords: PhraseWords;
   private readonly commands: Array<{ command: Command; phrase: PhraseTokens }>;
+  private readonly commandWords: PhraseWords;
   private readonly rightToError: Array<{ cue: RightToErrorCue; phrase: PhraseTokens }>;
   private readonly placeWords: PhraseTokens[];
 
@@ -172,6 +173,7 @@ export class IntentMatcher {
       for (const phrase of compile({ [lang]: names })) commands.push({ command: { kind: 'setLanguage', lang }, phrase });
     }
     this.commands = commands.sort((a, b) => b.phrase.length - a.phrase.length);
+    this.commandWords = new PhraseWords(this.commands.map((c) => c.phrase));
     this.placeWords = compile(intents.placeWords);
     this.rightToError = (['repeated', 'firstTime', 'deliberate', 'fixed', 'unsure', 'yes', 'no'] as const)
       .flatMap((cue) => compile(intents.rightToError[cue]).map((phrase) => ({ cue, phrase })))
@@ -239,7 +241,8 @@ export class IntentMatcher {
    */
   command(text: string): Command | undefined {
     const words = tokens(text);
-    if (words.length === 0 || words.length > 8) return undefined;
+    // Every message is read for a command first: most are questions, with a word no command has.
+    if (words.length === 0 || words.length > 8 || !onlyPhraseWords(words, this.commandWords)) return undefined;
     const message = new Message(words);
     for (const { command, phrase } of this.commands) {
       const at = message.occurrences(phrase)[0];

@@ -12,7 +12,7 @@ import type { App } from '../../bot/server';
 import { hashPassword } from '../../bot/console/accounts';
 import { translator } from '../../bot/i18n';
 import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, cardTexts, startTestApp, tempDir, TestConversation } from '../helpers/bot-harness';
+import { cardOf, cardTexts, closingQuestion, startTestApp, tempDir, TestConversation } from '../helpers/bot-harness';
 import { ARTIFACTS, e2eSuite, launchChromium } from '../helpers/browser';
 
 const { suite, title } = e2eSuite('the knowledge editor (Chromium)', 'tests/e2e/editor.e2e.test.ts');
@@ -31,7 +31,8 @@ suite(title, () => {
 
   const delayAnswered = async (): Promise<string> => {
     const c = new TestConversation(app, stub);
-    const [card] = await c.say('je veux faire un passeport', 2);
+    const [card] = await c.say('je veux faire un passeport', 1);
+    expect(closingQuestion(card!)).toBe(translator('fr')('feedback.question'));
     return cardTexts(cardOf(card!)).find((t) => t.startsWith(`${translator('fr')('card.delays')}:`)) ?? '';
   };
 

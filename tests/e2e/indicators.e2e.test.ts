@@ -28,7 +28,7 @@ suite(title, () => {
     app = await startTestApp(data.dir, { INDICATORS_MIN_COUNT: '2', LONG_TAIL: 'false' }, undefined, undefined, () => new Date('2026-11-23T09:00:00Z'));
     for (let i = 0; i < 2; i++) {
       const c = new TestConversation(app, stub);
-      await c.say('jai perdu ma cg', 2);
+      await c.say('jai perdu ma cg', 1);
       await c.say('oui', 1);
       const d = new TestConversation(app, stub);
       await d.say('<img src=x onerror="window.__pwned=1"> blague carambar', 2);

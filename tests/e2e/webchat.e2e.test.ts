@@ -149,6 +149,11 @@ suite(title, () => {
     await card.first().waitFor({ timeout: 30_000 });
     expect(plain(await card.first().innerText())).toContain(plain(titles.fr));
     await waitForBot(before, (t) => t.some((x) => x.includes(plain(fr('feedback.question')))), 'asking whether it helped');
+    // One message: the card itself ends on "did this help?", below its buttons, with the replies offered under it.
+    expect(plain(await card.first().innerText()).endsWith(plain(fr('feedback.question')))).toBe(true);
+    for (const reply of [fr('feedback.yes'), fr('feedback.no')]) {
+      await page.locator('#webchat button.webchat__suggested-action', { hasText: reply }).first().waitFor({ timeout: 15_000 });
+    }
     // The card's links and buttons are real links and buttons (reachable from the keyboard).
     expect(await card.first().locator('a[href], button').count()).toBeGreaterThan(0);
     await screenshot('card');

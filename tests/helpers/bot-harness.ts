@@ -108,6 +108,21 @@ export function cardTexts(card: any): string[] {
   return out;
 }
 
+/** A card's buttons: its own actions and those of the action sets in its body. */
+export function cardActions(card: any): any[] {
+  const inBody = (card?.body ?? []).filter((e: any) => e?.type === 'ActionSet').flatMap((e: any) => e.actions ?? []);
+  return [...(card?.actions ?? []), ...inBody];
+}
+
+/**
+ * The question closing an answer card ("did this help?"): the last element of its body, set
+ * apart by a separator; undefined for a card without one.
+ */
+export function closingQuestion(reply: SentActivity): string | undefined {
+  const last = cardOf(reply)?.body?.at(-1);
+  return last?.type === 'TextBlock' && last.separator === true ? last.text : undefined;
+}
+
 /** The titles of a reply's suggested actions. */
 export function suggestions(reply: SentActivity): string[] {
   return (reply.activity.suggestedActions?.actions ?? []).map((a: any) => a.title);

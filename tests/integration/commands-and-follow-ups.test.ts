@@ -6,7 +6,7 @@
 import { translator } from '../../bot/i18n';
 import { LiveKnowledge } from '../../knowledge/live';
 import { defaultContentDir } from '../../knowledge/paths';
-import { cardOf, serveBot, suggestions } from '../helpers/bot-harness';
+import { cardOf, closingQuestion, serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
@@ -15,24 +15,28 @@ const served = serveBot('commands-', {}, () => new Date('2026-11-23T09:00:00Z'))
 
 it('"c\'est combien ?" answers with the cost of the current procedure, or says where to check it', async () => {
   const c = served.conversation();
-  await c.say('je veux faire un passeport', 2);
+  await c.say('je veux faire un passeport', 1);
   const [cost] = await c.say("c'est combien ?", 1);
   const entry = kb.byId.get('cni-passeport')!;
   expect(cost!.activity.text).toContain(entry.text.fr.fees!.slice(0, 60));
   // An entry without a cost never gets an invented one.
   const withoutFee = kb.entries.find((e) => e.kind === 'procedure' && !e.text.fr.fees)!;
   const d = served.conversation();
-  await d.say(withoutFee.text.fr.title, 2);
+  await d.say(withoutFee.text.fr.title, 1);
   const [unknown] = await d.say('ça coûte combien ?', 1);
   expect(unknown!.activity.text).toBe(fr('card.feesNotSaid', { url: withoutFee.sources[0]!.url }));
 });
 
 it('"et pour mon fils ?" after a residence permit leads to the minor\'s travel document', async () => {
   const c = served.conversation();
-  await c.say('mon titre de séjour expire bientôt, comment le renouveler ?', 2);
-  const [intro, card] = await c.say('et pour mon fils ?', 3);
+  await c.say('mon titre de séjour expire bientôt, comment le renouveler ?', 1);
+  const replies = await c.say('et pour mon fils ?', 2);
+  expect(replies).toHaveLength(2);
+  const [intro, card] = replies;
   expect(intro!.activity.text).toBe(fr('followUp.someoneElseOther'));
   expect(cardOf(card!).body[0].text).toBe(kb.byId.get('document-circulation-mineur')!.text.fr.title);
+  expect(closingQuestion(card!)).toBe(fr('feedback.question'));
+  expect(suggestions(card!)).toEqual([fr('feedback.yes'), fr('feedback.no')]);
 });
 
 it('a follow-up with no topic asks which procedure, and is not kept as an unanswered question', async () => {
@@ -45,7 +49,7 @@ it('a follow-up with no topic asks which procedure, and is not kept as an unansw
 
 it('"autre chose" forgets the topic: the next follow-up asks which procedure', async () => {
   const c = served.conversation();
-  await c.say('jai perdu ma cg', 2);
+  await c.say('jai perdu ma cg', 1);
   const [newTopic] = await c.say('autre chose', 1);
   expect(newTopic!.activity.text).toBe(fr('commands.newTopic'));
   const [papers] = await c.say('et quels papiers ?', 1);
@@ -58,7 +62,7 @@ it('"aide" and "help" explain what the bot does and the commands, in the person\
   expect(help!.activity.text).toBe(fr('commands.help'));
   expect(suggestions(help!)).toContain(fr('handoff.offer'));
   const e = served.conversation('en-US');
-  await e.say('my driving licence was stolen', 2);
+  await e.say('my driving licence was stolen', 1);
   const [english] = await e.say('help', 1);
   expect(english!.activity.text).toBe(en('commands.help'));
 });
@@ -70,8 +74,9 @@ it('"changer de langue" offers the languages; choosing English switches the conv
   expect(suggestions(choose!)).toEqual(['Français', 'English', 'Español', 'العربية']);
   const [set] = await c.say('English', 1);
   expect(set!.activity.text).toBe(en('commands.languageSet'));
-  const [card] = await c.say('jai perdu ma cg', 2);
+  const [card] = await c.say('jai perdu ma cg', 1);
   expect(cardOf(card!).body[0].text).toBe(kb.byId.get('immatriculation-duplicata')!.text.en.title);
+  expect(closingQuestion(card!)).toBe(en('feedback.question'));
 });
 
 it('"recommencer" in the middle of the droit à l\'erreur questions starts again; while waiting for an agent it cancels the request', async () => {

@@ -5,7 +5,7 @@
  */
 import { translator } from '../../bot/i18n';
 import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, cardTexts, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
+import { cardOf, cardTexts, closingQuestion, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
 import type { App } from '../../bot/server';
 
 const fr = translator('fr');
@@ -22,8 +22,10 @@ async function ask(now: Date, text: string): Promise<string[]> {
     const c = new TestConversation(app, stub);
     const [first] = await c.say(text, 1);
     // An answer comes as a card; a choice is answered by picking the first procedure offered.
-    const card = cardOf(first!) ?? cardOf((await c.say(suggestions(first!)[0]!, 2))[0]!);
+    const answer = cardOf(first!) ? first! : (await c.say(suggestions(first!)[0]!, 1))[0]!;
+    const card = cardOf(answer);
     expect(card).toBeDefined();
+    expect(closingQuestion(answer)).toBe(fr('feedback.question'));
     return cardTexts(card);
   } finally {
     await app.close();

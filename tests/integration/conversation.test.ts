@@ -7,7 +7,7 @@ import { translator } from '../../bot/i18n';
 import { LiveKnowledge } from '../../knowledge/live';
 import { defaultContentDir } from '../../knowledge/paths';
 import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, cardTexts, postRaw, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
+import { cardActions, cardOf, cardTexts, closingQuestion, postRaw, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
@@ -40,18 +40,22 @@ describe('a conversation in French', () => {
     expect(more).toHaveLength(0);
   });
 
-  it('answers "jai perdu ma cg" with the duplicate card, its official link, then asks if it helped', async () => {
+  it('answers "jai perdu ma cg" with the duplicate card, its official link, closing on whether it helped', async () => {
     const c = new TestConversation(app, stub);
-    const [card, ask] = await c.say('jai perdu ma cg', 2);
+    const replies = await c.say('jai perdu ma cg', 1);
+    expect(replies).toHaveLength(1);
+    const [card] = replies;
     const content = cardOf(card!);
     expect(content).toBeDefined();
     expect(cardTexts(content)[0]).toBe(title('immatriculation-duplicata', 'fr'));
     expect(cardTexts(content).join('\n')).toContain(fr('card.who'));
-    const urls = content.actions.map((a: any) => a.url);
+    const urls = cardActions(content).map((a: any) => a.url);
     expect(urls).toContain('https://immatriculation.ants.gouv.fr/');
     expect(card!.replyToId).toBeDefined();
-    expect(ask!.activity.text).toBe(fr('feedback.question'));
-    expect(suggestions(ask!)).toEqual([fr('feedback.yes'), fr('feedback.no')]);
+    // One message: the card ends on "did this help?", the replies offered under it.
+    expect(closingQuestion(card!)).toBe(fr('feedback.question'));
+    expect(card!.activity.text).toBeUndefined();
+    expect(suggestions(card!)).toEqual([fr('feedback.yes'), fr('feedback.no')]);
 
     const [thanks] = await c.say(fr('feedback.yes'), 1);
     expect(thanks!.activity.text).toBe(fr('feedback.thanks'));
@@ -59,7 +63,8 @@ describe('a conversation in French', () => {
 
   it('after "Non" to "did this help?", apologises and gives the préfecture contact', async () => {
     const c = new TestConversation(app, stub);
-    await c.say('jai perdu ma cg', 2);
+    const [answer] = await c.say('jai perdu ma cg', 1);
+    expect(closingQuestion(answer!)).toBe(fr('feedback.question'));
     const [sorry, contact] = await c.say('non', 2);
     expect(sorry!.activity.text).toBe(fr('feedback.sorry'));
     expect(contact!.activity.text).toContain('val-doise.gouv.fr');
@@ -78,8 +83,9 @@ describe('a conversation in French', () => {
     const second = outcome.results[1]!.id;
     expect(offered).toContain(title(second, 'fr'));
 
-    const [card] = await c.say(title(second, 'fr'), 2);
+    const [card] = await c.say(title(second, 'fr'), 1);
     expect(cardTexts(cardOf(card!))[0]).toBe(title(second, 'fr'));
+    expect(closingQuestion(card!)).toBe(fr('feedback.question'));
   });
 
   it('falls back kindly on an out-of-scope question, with how to reach the préfecture', async () => {
@@ -101,10 +107,11 @@ describe('a conversation in French', () => {
 describe('a conversation in English', () => {
   it('answers in English from the locale and keeps English for the conversation', async () => {
     const c = new TestConversation(app, stub, 'en-US');
-    const [card, ask] = await c.say('I lost my residence permit', 2);
+    const [card] = await c.say('I lost my residence permit', 1);
     expect(cardTexts(cardOf(card!))[0]).toBe(title('titre-sejour-duplicata', 'en'));
     expect(cardTexts(cardOf(card!)).join('\n')).toContain(en('card.who'));
-    expect(ask!.activity.text).toBe(en('feedback.question'));
+    expect(closingQuestion(card!)).toBe(en('feedback.question'));
+    expect(suggestions(card!)).toEqual([en('feedback.yes'), en('feedback.no')]);
     const [fallback] = await c.say('what is the weather like tomorrow at the beach', 2);
     expect(fallback!.activity.text).toBe(en('fallback.text'));
   });
@@ -113,8 +120,10 @@ describe('a conversation in English', () => {
     const c = new TestConversation(app, stub, 'fr-FR');
     const question = 'I lost my driving licence, what should I do';
     const decision = search.rank(question).decision;
-    const replies = await c.say(question, decision === 'answer' ? 2 : 1);
-    expect(replies[replies.length - 1]!.activity.text).toBe(en(decision === 'answer' ? 'feedback.question' : 'clarify.prompt'));
+    const replies = await c.say(question, 1);
+    const last = replies[replies.length - 1]!;
+    if (decision === 'answer') expect(closingQuestion(last)).toBe(en('feedback.question'));
+    else expect(last.activity.text).toBe(en('clarify.prompt'));
   });
 });
 

@@ -9,7 +9,7 @@ import { translator } from '../../bot/i18n';
 import { buildKnowledge, parseContentYaml } from '../../knowledge/load';
 import { untarFiles } from '../../knowledge/tar';
 import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, cardTexts, startTestApp, tempDir, TestConversation } from '../helpers/bot-harness';
+import { cardOf, cardTexts, closingQuestion, startTestApp, tempDir, TestConversation } from '../helpers/bot-harness';
 import type { App } from '../../bot/server';
 
 const ACCOUNTS = JSON.stringify([
@@ -62,7 +62,9 @@ async function login(username: string, password: string): Promise<string> {
 
 async function delaysShownFor(on: App, question: string): Promise<string> {
   const c = new TestConversation(on, stub);
-  const [card] = await c.say(question, 2);
+  const [card] = await c.say(question, 1);
+  // The bot's answer closes on "did this help?" (the editor's preview does not).
+  expect(closingQuestion(card!)).toBe(translator('fr')('feedback.question'));
   return cardTexts(cardOf(card!)).find((t) => t.startsWith(`${translator('fr')('card.delays')}:`)) ?? '';
 }
 
@@ -117,6 +119,7 @@ it('edit a delay, preview the card, see the conflict of a second editor, try it,
 
   const preview = await api('POST', '/api/editor/preview', claire, { entry, lang: 'fr' });
   expect(cardTexts(preview.json.card)).toContain(`${translator('fr')('card.delays')}: ${entry.text.fr.delays}`);
+  expect(cardTexts(preview.json.card)).not.toContain(translator('fr')('feedback.question'));
 
   const tried = await api('POST', '/api/editor/try', claire, { text: 'je veux faire un passeport' });
   expect(tried.json.draft.results[0].id).toBe('cni-passeport');

@@ -6,7 +6,7 @@
 import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
-import { cardOf, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
+import { cardOf, closingQuestion, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
@@ -51,8 +51,9 @@ it('when agents answer: queue position and wait, messages join the transcript, c
     expect(c!.activity.text).toBe(fr('handoff.cancelled'));
     const [w2] = await second.say('toujours là ?', 1);
     expect(w2!.activity.text).toBe(fr('handoff.waiting', { position: 1, minutes: 5 }));
-    const [card] = await first.say('jai perdu ma cg', 2);
+    const [card] = await first.say('jai perdu ma cg', 1);
     expect(cardOf(card!)).toBeDefined();
+    expect(closingQuestion(card!)).toBe(fr('feedback.question'));
   });
 });
 

@@ -8,7 +8,7 @@
 import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { startConnectorStub, ConnectorStub, SentActivity } from '../helpers/connector-stub';
-import { startTestApp, tempDir } from '../helpers/bot-harness';
+import { closingQuestion, startTestApp, tempDir } from '../helpers/bot-harness';
 import { ALICE, TEAMS_TEAM, TEAMS_TENANT, teamsActivity } from '../helpers/teams-activities';
 
 const fr = translator('fr');
@@ -44,10 +44,12 @@ async function person() {
   const { token, conversationId } = (await (await fetch(`http://127.0.0.1:${app.port}/api/directline/token`, { method: 'POST' })).json()) as { token: string; conversationId: string };
   const auth = { authorization: `Bearer ${token}` };
   await fetch(`${base}/conversations`, { method: 'POST', headers: auth });
-  const texts = async (): Promise<string[]> => {
+  /** The bot's activities to the person, in order. */
+  const activities = async (): Promise<Array<Record<string, any>>> => {
     const r = (await (await fetch(`${base}/conversations/${conversationId}/activities`, { headers: auth })).json()) as { activities: Array<{ text?: string; from: { id: string } }> };
-    return r.activities.filter((a) => !a.from.id.startsWith('dl_')).map((a) => a.text ?? '');
+    return r.activities.filter((a) => !a.from.id.startsWith('dl_'));
   };
+  const texts = async (): Promise<string[]> => (await activities()).map((a) => a.text ?? '');
   return {
     conversationId,
     /** Follows the service to its new port after a restart. */
@@ -63,6 +65,16 @@ async function person() {
       const end = Date.now() + ms;
       for (;;) {
         const found = (await texts()).find(pred);
+        if (found !== undefined) return found;
+        if (Date.now() > end) throw new Error(`not received; got ${JSON.stringify(await texts())}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    /** Waits for an activity to the person that `pred` accepts (a card, say). */
+    waitForActivity: async (pred: (a: Record<string, any>) => boolean, ms = 5000): Promise<Record<string, any>> => {
+      const end = Date.now() + ms;
+      for (;;) {
+        const found = (await activities()).find(pred);
         if (found !== undefined) return found;
         if (Date.now() > end) throw new Error(`not received; got ${JSON.stringify(await texts())}`);
         await new Promise((r) => setTimeout(r, 50));
@@ -164,7 +176,8 @@ it('person to agent and back, with two agents taking at once', async () => {
   await p.waitFor((t) => t === fr('handoff.closedByAgent', { name: owner }));
   await waitSent((s) => s.kind === 'update' && cardText(s).includes(fr('teams.closedBy', { name: owner })));
   await p.say('jai perdu ma cg');
-  await p.waitFor((t) => t === fr('feedback.question'));
+  // The bot answers again: the card, closing on "did this help?".
+  await p.waitForActivity((a) => closingQuestion({ conversationId: p.conversationId, activity: a }) === fr('feedback.question'));
 
   // Writing in a closed thread is answered, not relayed.
   await api({ ...teamsBase(thread, agent), type: 'message', text: 'encore une chose' });

@@ -5,7 +5,7 @@
  * month, with an unanswered question shown only once asked often enough.
  */
 import { translator } from '../../bot/i18n';
-import { serveBot, suggestions } from '../helpers/bot-harness';
+import { closingQuestion, serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
@@ -21,7 +21,9 @@ it('records a day of conversations and publishes its aggregates, nothing persona
   // Monday 23 November, 10:00 in Paris.
   clock = new Date('2026-11-23T09:00:00Z');
   const a = served.conversation();
-  await a.say('jai perdu ma cg', 2);
+  const [answer] = await a.say('jai perdu ma cg', 1);
+  expect(closingQuestion(answer!)).toBe(fr('feedback.question'));
+  expect(suggestions(answer!)).toEqual([fr('feedback.yes'), fr('feedback.no')]);
   const [thanks] = await a.say('oui', 1);
   expect(thanks!.activity.text).toBe(fr('feedback.thanks'));
   const [bye, rate] = await a.say('au revoir', 2);
@@ -33,7 +35,7 @@ it('records a day of conversations and publishes its aggregates, nothing persona
   expect(rated!.activity.text).toBe(fr('rating.thanks'));
 
   const b = served.conversation();
-  await b.say('mon titre de séjour expire bientôt, comment le renouveler ?', 2);
+  await b.say('mon titre de séjour expire bientôt, comment le renouveler ?', 1);
   const [sorry, offer] = await b.say('non', 2);
   expect(sorry!.activity.text).toBe(fr('feedback.sorry'));
   expect(suggestions(offer!)).toContain(fr('handoff.offer'));
@@ -80,7 +82,7 @@ it('groups by ISO week and by month in Europe/Paris time', async () => {
   // Sunday 29 November at 23:30 UTC is already Monday 30 November in Paris: next week.
   clock = new Date('2026-11-29T23:30:00Z');
   const f = served.conversation();
-  await f.say('jai perdu ma cg', 2);
+  await f.say('jai perdu ma cg', 1);
   const week = await indicators('?period=week&from=2026-11-23&to=2026-12-06');
   expect(week.json.buckets.map((b: any) => [b.label, b.answered])).toEqual([
     ['2026-W48', 2],
@@ -101,7 +103,7 @@ it('refuses a bad period or date with a clear message; a rating outside 1 to 5 t
 
   clock = new Date('2026-12-02T09:00:00Z');
   const g = served.conversation('en-US');
-  await g.say('my driving licence was stolen', 2);
+  await g.say('my driving licence was stolen', 1);
   await g.say('bye', 2);
   const [again] = await g.say('0', 1);
   expect(again!.activity.text).toBe(en('rating.invalid'));

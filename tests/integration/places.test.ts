@@ -5,7 +5,7 @@
  * which préfecture is theirs.
  */
 import { translator } from '../../bot/i18n';
-import { cardOf, cardTexts, serveBot, suggestions } from '../helpers/bot-harness';
+import { cardOf, cardTexts, closingQuestion, serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
@@ -17,7 +17,9 @@ const texts = (replies: { activity: any }[]): string => replies.map((r) => [r.ac
 it('"j\'habite à Sarcelles, où dois-je aller ?" on a Monday at 10:00 in Paris: the sous-préfecture, open now', async () => {
   clock = new Date('2026-11-23T09:00:00Z');
   const c = served.conversation();
-  const replies = await c.say("j'habite à Sarcelles, où dois-je aller ?", 2);
+  const replies = await c.say("j'habite à Sarcelles, où dois-je aller ?", 1);
+  expect(replies).toHaveLength(1);
+  expect(closingQuestion(replies[0]!)).toBe(fr('feedback.question'));
   const all = texts(replies);
   expect(all).toContain(fr('card.yourSite', { commune: 'Sarcelles' }));
   expect(all).toContain('1 boulevard Maurice Ravel');
@@ -27,7 +29,7 @@ it('"j\'habite à Sarcelles, où dois-je aller ?" on a Monday at 10:00 in Paris:
 it('on Saturday the same question says it is closed and when it opens (Monday)', async () => {
   clock = new Date('2026-11-28T10:00:00Z');
   const c = served.conversation();
-  const all = texts(await c.say("j'habite à Sarcelles, où dois-je aller ?", 2));
+  const all = texts(await c.say("j'habite à Sarcelles, où dois-je aller ?", 1));
   expect(all).not.toContain(fr('card.openNow'));
   expect(all).toMatch(/Fermé en ce moment ; ouvre lundi 30 novembre/);
 });
@@ -35,7 +37,7 @@ it('on Saturday the same question says it is closed and when it opens (Monday)',
 it('on Christmas Day (a Friday) it is closed too, and opens again on Monday 28 December', async () => {
   clock = new Date('2026-12-25T10:00:00Z');
   const c = served.conversation();
-  const all = texts(await c.say("j'habite à Cergy, où dois-je aller ?", 2));
+  const all = texts(await c.say("j'habite à Cergy, où dois-je aller ?", 1));
   expect(all).toContain('5 avenue Bernard Hirsch');
   expect(all).toMatch(/ouvre lundi 28 décembre/);
 });
@@ -43,10 +45,12 @@ it('on Christmas Day (a Friday) it is closed too, and opens again on Monday 28 D
 it('a misspelt commune: not found, close names offered, the general reception given; choosing one gives its site', async () => {
   clock = new Date('2026-11-23T09:00:00Z');
   const c = served.conversation();
-  const replies = await c.say("j'habite à Sarcells, où dois-je aller ?", 4);
+  const replies = await c.say("j'habite à Sarcells, où dois-je aller ?", 3);
+  expect(replies).toHaveLength(3);
   expect(replies[0]!.activity.text).toContain(fr('place.notFound', { said: 'sarcells' }));
   expect(suggestions(replies[0]!)).toContain('Sarcelles');
   expect(replies[1]!.activity.text).toContain(fr('fallback.contact', { contact: '#' }).split('#')[0]);
+  expect(closingQuestion(replies[2]!)).toBe(fr('feedback.question'));
   const [site] = await c.say('Sarcelles', 1);
   expect(site!.activity.text).toContain('1 boulevard Maurice Ravel');
   expect(site!.activity.text).toContain(fr('card.openNow'));

@@ -7,7 +7,7 @@
 import { translator } from '../../bot/i18n';
 import { LiveKnowledge } from '../../knowledge/live';
 import { defaultContentDir } from '../../knowledge/paths';
-import { cardOf, cardTexts, serveBot, suggestions } from '../helpers/bot-harness';
+import { cardActions, cardOf, cardTexts, closingQuestion, serveBot, suggestions } from '../helpers/bot-harness';
 
 const fr = translator('fr');
 const en = translator('en');
@@ -21,6 +21,10 @@ it('a first mistake in good faith not yet put right: three questions, then the s
   expect(reassure!.activity.text).toBe(fr('rightToError.reassure'));
   expect(cardOf(card!).body[0].text).toBe(stamp.text.fr.title);
   expect(cardTexts(cardOf(card!))).toContain(stamp.text.fr.limits);
+  expect(cardActions(cardOf(card!)).map((a: any) => a.url)).toContain(stamp.sources[0]!.url);
+  // The questions come next, so the card does not close on "did this help?": that is asked after the conclusion.
+  expect(closingQuestion(card!)).toBeUndefined();
+  expect(suggestions(card!)).toEqual([]);
   expect(first!.activity.text).toContain(fr('rightToError.ask.firstTime'));
   expect(suggestions(first!)).toEqual([fr('rightToError.yes'), fr('rightToError.no'), fr('rightToError.unsure')]);
   const [faith] = await c.say('oui', 1);
@@ -86,6 +90,7 @@ it('in English, "I don\'t know" leads to a human, and a new question leaves the 
 
   const d = served.conversation('en-US');
   await d.say('I bought the wrong tax stamp', 3);
-  const [card] = await d.say('my driving licence was stolen', 2);
+  const [card] = await d.say('my driving licence was stolen', 1);
   expect(cardOf(card!).body[0].text).toBe(kb.byId.get('permis-conduire-renouvellement')!.text.en.title);
+  expect(closingQuestion(card!)).toBe(en('feedback.question'));
 });
