@@ -7,8 +7,8 @@
  * that post (`replyToId`) on its socket, and every error (refused request, socket error or
  * closed, reply missing after 30 s).
  *
- * Baseline, in the same run: the echo bot (`echo.ts`) behind the same Direct Line channel
- * (store, tokens, socket hub, routes) and adapter. Rounds alternate between the two servers.
+ * Baseline, in the same run: the echo bot (`echo.ts`) on the service's own server, behind the
+ * same Direct Line channel (store, tokens, socket hub, routes) and adapter. Rounds alternate between the two servers.
  *
  *   node --expose-gc dist/bench/directline.js [--quick]
  */

@@ -3,10 +3,12 @@
  * does, with a Bot Connector stub receiving the replies, at 1, 50 and 500 concurrent
  * conversations sending back to back (the server's capacity), and 50 conversations at a
  * person's pace. A turn's latency runs from the request to the moment the stub has the
- * turn's last reply (an answer of the service is two activities: the card and the feedback
- * question; the echo bot's one). Also: memory per thousand conversations.
+ * turn's last reply (an answer of the service is one activity, the card closing on "did this
+ * help?", as the echo bot's reply is; a fallback is one too; a common mistake two: the card,
+ * then the first droit à l'erreur question). Also: memory per thousand conversations.
  *
- * Baseline, in the same run: the echo bot (`echo.ts`) on the same restify server, adapter and
+ * Baseline, in the same run: the echo bot (`echo.ts`) on the service's own server (started by
+ * `startApp`: the same middleware, limits and token check), adapter and
  * SQLite state storage. Each server runs in a child process of its own; the load generator
  * and the stub share this process. Runs alternate between the two servers.
  *
@@ -16,6 +18,8 @@
 import * as path from 'path';
 import { BenchResult, latency, median, ratios, record, result } from './common';
 import { benchTexts, closedLoop, conversations, LoopRun, round, serve, Served, sleep, startReplyStub, tempDir, TURNS_PER_CONVERSATION } from './kit';
+
+const ECHO = "echo bot on the service's own server (startApp: same middleware, CloudAdapter, SQLite state)";
 
 /** A person's pause between a reply and their next message in the paced run, in ms (uniform). */
 const THINK_MS: [number, number] = [500, 1500];
@@ -113,7 +117,7 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
           name: `http-turns-c${c}`,
           description: `Turns over HTTP (POST /api/messages, replies to a Bot Connector stub), ${c} concurrent conversations of ${TURNS_PER_CONVERSATION} turns, each sending its next message as soon as the reply is in (back to back: the server's capacity), messages of the dev evaluation set in turn, SQLite; latency from the request to the turn's last reply at the stub; medians of ${repetitions} runs of ${seconds(c)} s, runs alternating with the baseline's, after a warm-up sending every message once and ${warmSeconds} s at this level.`,
           figures: ours,
-          baseline: { name: 'echo bot (same restify server, CloudAdapter, SQLite state)', figures: base },
+          baseline: { name: ECHO, figures: base },
           ratio,
           targets,
         }),
@@ -143,7 +147,7 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
         name: 'http-turns-c50-paced',
         description: `Turns over HTTP as in http-turns-c50, but each of the 50 conversations pauses ${THINK_MS[0] / 1000} to ${THINK_MS[1] / 1000} s (uniform) between a reply and its next message, as a person reading the answer would (shorter than real pauses); SQLite; medians of ${repetitions} runs of ${pacedSeconds} s.`,
         figures: pacedOurs,
-        baseline: { name: 'echo bot (same restify server, CloudAdapter, SQLite state)', figures: pacedBase },
+        baseline: { name: ECHO, figures: pacedBase },
         ratio: ratios(pacedOurs, pacedBase),
         targets: [
           { what: 'p99 request → last reply < 50 ms at 50 concurrent conversations at a person\'s pace (SQLite)', met: pacedOurs.p99Ms! < 50 },
@@ -179,7 +183,7 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
         name: 'http-memory',
         description: `Memory of the service process per thousand distinct conversations (two turns each, 50 at a time; measured after the turn benchmarks and 500 conversations to settle): heap used and RSS after forced garbage collections, after minus before, divided by the thousands of conversations. Conversation state is in SQLite, not in memory.`,
         figures: memory.bot,
-        baseline: { name: 'echo bot (same restify server, CloudAdapter, SQLite state)', figures: memory.echo },
+        baseline: { name: ECHO, figures: memory.echo },
         ratio: ratios(memory.bot, memory.echo),
       })
     );

@@ -280,11 +280,12 @@ export class OrientationDialog extends Dialog {
         if (fiches.length > 0) {
           // The long tail: official fiches by title and link, never their (possibly older) text.
           const list = fiches.map((f) => `- [${f.title}](${f.url})`).join('\n');
-          await context.sendActivities([MessageFactory.text(`${t('longTail.intro')}\n\n${list}\n\n${t('longTail.note')}`), MessageFactory.suggestedActions([t('handoff.offer')], contact)]);
+          await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], `${t('longTail.intro')}\n\n${list}\n\n${t('longTail.note')}\n\n${contact}`));
           break;
         }
-        // From the second fallback in a row, a human is offered, not forced.
-        await context.sendActivities([MessageFactory.text(t('fallback.text')), state.fallbacks >= 2 ? MessageFactory.suggestedActions([t('handoff.offer')], contact) : MessageFactory.text(contact)]);
+        // One message, as an answer is. From the second fallback in a row, a human is offered, not forced.
+        const reply = `${t('fallback.text')}\n\n${contact}`;
+        await context.sendActivity(state.fallbacks >= 2 ? MessageFactory.suggestedActions([t('handoff.offer')], reply) : MessageFactory.text(reply));
         break;
       }
     }
@@ -368,9 +369,8 @@ export class OrientationDialog extends Dialog {
     state.lastTopic = id;
     await this.deps.insights?.question(context, 'answered', id);
     if (entry.kind === 'error') {
-      // A confessed or feared mistake: kindness first, then the card, then the questions.
-      await context.sendActivity(t('rightToError.reassure'));
-      await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() })));
+      // A confessed or feared mistake: kindness first, above the card (one message), then the questions.
+      await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() }), t('rightToError.reassure')));
       const options: RightToErrorOptions = { entryId: id, lang, text: question };
       return dc.beginDialog(RightToErrorDialog.id, options);
     }

@@ -31,7 +31,8 @@ suite(title, () => {
       await c.say('jai perdu ma cg', 1);
       await c.say('oui', 1);
       const d = new TestConversation(app, stub);
-      await d.say('<img src=x onerror="window.__pwned=1"> blague carambar', 2);
+      // A fallback: one message.
+      await d.say('<img src=x onerror="window.__pwned=1"> blague carambar', 1);
     }
     browser = await launchChromium();
     page = await browser.newPage();

@@ -6,6 +6,7 @@ import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { LiveKnowledge } from '../../knowledge/live';
 import { defaultContentDir } from '../../knowledge/paths';
+import { mainContact } from '../../knowledge/directory';
 import { startConnectorStub, ConnectorStub } from '../helpers/connector-stub';
 import { cardActions, cardOf, cardTexts, closingQuestion, postRaw, startTestApp, suggestions, tempDir, TestConversation } from '../helpers/bot-harness';
 
@@ -90,9 +91,13 @@ describe('a conversation in French', () => {
 
   it('falls back kindly on an out-of-scope question, with how to reach the préfecture', async () => {
     const c = new TestConversation(app, stub);
-    const [text, contact] = await c.say('quel temps fera-t-il demain à la plage ?', 2);
-    expect(text!.activity.text).toBe(fr('fallback.text'));
-    expect(contact!.activity.text).toContain(kb.services.get('prefecture-cergy')!.address!.street);
+    // One message: the apology, then how to reach the préfecture; no human offered at the first fallback.
+    const replies = await c.say('quel temps fera-t-il demain à la plage ?', 1);
+    expect(replies).toHaveLength(1);
+    const text = replies[0]!.activity.text;
+    expect(text).toBe(`${fr('fallback.text')}\n\n${fr('fallback.contact', { contact: mainContact(kb, 'fr') })}`);
+    expect(text).toContain(kb.services.get('prefecture-cergy')!.address!.street);
+    expect(suggestions(replies[0]!)).toEqual([]);
   });
 
   it('replies to small talk briefly', async () => {
@@ -112,8 +117,9 @@ describe('a conversation in English', () => {
     expect(cardTexts(cardOf(card!)).join('\n')).toContain(en('card.who'));
     expect(closingQuestion(card!)).toBe(en('feedback.question'));
     expect(suggestions(card!)).toEqual([en('feedback.yes'), en('feedback.no')]);
-    const [fallback] = await c.say('what is the weather like tomorrow at the beach', 2);
-    expect(fallback!.activity.text).toBe(en('fallback.text'));
+    const fallbacks = await c.say('what is the weather like tomorrow at the beach', 1);
+    expect(fallbacks).toHaveLength(1);
+    expect(fallbacks[0]!.activity.text).toBe(`${en('fallback.text')}\n\n${en('fallback.contact', { contact: mainContact(kb, 'en') })}`);
   });
 
   it('detects English from the text when the channel says French', async () => {

@@ -113,10 +113,16 @@ it('refusing consent keeps nothing and gives the préfecture\'s contact', async 
 it('offers a human after two fallbacks in a row, and the offer starts a handoff', async () => {
   await withApp(OPEN, async (app) => {
     const c = new TestConversation(app, stub);
-    const [, firstContact] = await c.say('azeqsdfwxc', 2);
-    expect(suggestions(firstContact!)).toEqual([]);
-    const [, secondContact] = await c.say('qsdfghjklm', 2);
-    expect(suggestions(secondContact!)).toEqual([fr('handoff.offer')]);
+    // Each fallback is one message: the apology and the contact, the human offered from the second.
+    const first = await c.say('azeqsdfwxc', 1);
+    expect(first).toHaveLength(1);
+    expect(first[0]!.activity.text).toContain(fr('fallback.text'));
+    expect(suggestions(first[0]!)).toEqual([]);
+    const second = await c.say('qsdfghjklm', 1);
+    expect(second).toHaveLength(1);
+    expect(second[0]!.activity.text).toContain(fr('fallback.text'));
+    expect(second[0]!.activity.text).toContain(fr('fallback.contact', { contact: '' }).trim());
+    expect(suggestions(second[0]!)).toEqual([fr('handoff.offer')]);
     const [queued] = await c.say(fr('handoff.offer'), 1);
     expect(queued!.activity.text).toBe(fr('handoff.queued', { position: 1, minutes: 5 }));
   });

@@ -42,9 +42,12 @@ it('records a day of conversations and publishes its aggregates, nothing persona
 
   // The same out-of-scope question in two conversations, one with an e-mail address in it.
   const c = served.conversation();
-  await c.say('quel temps fera-t-il demain à la plage', 2);
+  // A fallback is one message: the apology and the préfecture's contact.
+  const [fallbackC] = await c.say('quel temps fera-t-il demain à la plage', 1);
+  expect(fallbackC!.activity.text).toContain(fr('fallback.text'));
   const d = served.conversation();
-  await d.say('quel temps fera-t-il demain à la plage marie.dupont@example.org', 2);
+  const [fallbackD] = await d.say('quel temps fera-t-il demain à la plage marie.dupont@example.org', 1);
+  expect(fallbackD!.activity.text).toContain(fr('fallback.text'));
   const e = served.conversation('en-US');
   await e.say('I want to talk to a human', 1);
   const waiting = await served.app.handoffStore.active(e.id);

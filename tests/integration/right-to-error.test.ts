@@ -1,6 +1,6 @@
 /**
  * The droit à l'erreur conversation through /api/messages: a confessed mistake gets a kind
- * answer, the card, then only the questions the message left open; the conclusion follows
+ * answer above the card (one message), then only the questions the message left open; the conclusion follows
  * the answers (first time, good faith, put right), names the limits, gives the steps and the
  * official link; contradictory or unsure answers lead to a human.
  */
@@ -17,8 +17,9 @@ const served = serveBot('rte-', {}, () => new Date('2026-11-23T09:00:00Z'));
 
 it('a first mistake in good faith not yet put right: three questions, then the steps and the link', async () => {
   const c = served.conversation();
-  const [reassure, card, first] = await c.say('je me suis trompé de timbre fiscal', 3);
-  expect(reassure!.activity.text).toBe(fr('rightToError.reassure'));
+  const [card, first] = await c.say('je me suis trompé de timbre fiscal', 2);
+  // Kindness first, above the card: one message.
+  expect(card!.activity.text).toBe(fr('rightToError.reassure'));
   expect(cardOf(card!).body[0].text).toBe(stamp.text.fr.title);
   expect(cardTexts(cardOf(card!))).toContain(stamp.text.fr.limits);
   expect(cardActions(cardOf(card!)).map((a: any) => a.url)).toContain(stamp.sources[0]!.url);
@@ -42,16 +43,18 @@ it('a first mistake in good faith not yet put right: three questions, then the s
 
 it('asks only what the message leaves open: "encore" means not the first time, so no question at all', async () => {
   const c = served.conversation();
-  const replies = await c.say("j'ai encore acheté le mauvais timbre fiscal, c'est la deuxième fois", 4);
-  expect(replies[2]!.activity.text).toContain(fr('rightToError.conclusion.repeated'));
-  expect(replies[2]!.activity.text).toContain(stamp.text.fr.steps[0]);
+  const replies = await c.say("j'ai encore acheté le mauvais timbre fiscal, c'est la deuxième fois", 3);
+  expect(replies[0]!.activity.text).toBe(fr('rightToError.reassure'));
+  expect(cardOf(replies[0]!).body[0].text).toBe(stamp.text.fr.title);
+  expect(replies[1]!.activity.text).toContain(fr('rightToError.conclusion.repeated'));
+  expect(replies[1]!.activity.text).toContain(stamp.text.fr.steps[0]);
   // Those the droit à l'erreur may not cover are offered a human first.
-  expect(suggestions(replies[3]!)[0]).toBe(fr('handoff.offer'));
+  expect(suggestions(replies[2]!)[0]).toBe(fr('handoff.offer'));
 });
 
 it('an already corrected first mistake in good faith is covered; the limits are still named', async () => {
   const c = served.conversation();
-  const [, , first] = await c.say("j'ai oublié de changer l'adresse de ma carte grise mais j'ai déjà corrigé, je vais avoir une amende ?", 3);
+  const [, first] = await c.say("j'ai oublié de changer l'adresse de ma carte grise mais j'ai déjà corrigé, je vais avoir une amende ?", 2);
   expect(first!.activity.text).toContain(fr('rightToError.introMany', { count: 2 }));
   await c.say("oui c'est la première fois", 1);
   const [conclusion] = await c.say('oui', 2);
@@ -62,7 +65,7 @@ it('an already corrected first mistake in good faith is covered; the limits are 
 
 it('contradictory answers: asked again once, then sent to a human, who can be reached at once', async () => {
   const c = served.conversation();
-  await c.say('je me suis trompé de timbre', 3);
+  await c.say('je me suis trompé de timbre', 2);
   const [again] = await c.say('oui et non', 1);
   expect(again!.activity.text).toContain(fr('rightToError.again'));
   const [unsure, feedback] = await c.say('oui non', 2);
@@ -74,7 +77,7 @@ it('contradictory answers: asked again once, then sent to a human, who can be re
 
 it('an answer that takes back an earlier one is a contradiction, not a silent overwrite', async () => {
   const c = served.conversation();
-  await c.say('je me suis trompé de timbre', 3);
+  await c.say('je me suis trompé de timbre', 2);
   await c.say('oui', 1);
   const [contradiction] = await c.say("oui mais en fait c'est la deuxième fois", 2);
   expect(contradiction!.activity.text).toContain(fr('rightToError.conclusion.contradiction'));
@@ -82,14 +85,15 @@ it('an answer that takes back an earlier one is a contradiction, not a silent ov
 
 it('in English, "I don\'t know" leads to a human, and a new question leaves the questions', async () => {
   const c = served.conversation('en-US');
-  const [reassure, , first] = await c.say('I bought the wrong tax stamp', 3);
-  expect(reassure!.activity.text).toBe(en('rightToError.reassure'));
+  const [card0, first] = await c.say('I bought the wrong tax stamp', 2);
+  expect(card0!.activity.text).toBe(en('rightToError.reassure'));
+  expect(cardOf(card0!).body[0].text).toBe(stamp.text.en.title);
   expect(first!.activity.text).toContain(en('rightToError.ask.firstTime'));
   const [unsure] = await c.say("I don't know", 2);
   expect(unsure!.activity.text).toContain(en('rightToError.conclusion.unsure'));
 
   const d = served.conversation('en-US');
-  await d.say('I bought the wrong tax stamp', 3);
+  await d.say('I bought the wrong tax stamp', 2);
   const [card] = await d.say('my driving licence was stolen', 1);
   expect(cardOf(card!).body[0].text).toBe(kb.byId.get('permis-conduire-renouvellement')!.text.en.title);
   expect(closingQuestion(card!)).toBe(en('feedback.question'));
