@@ -113,7 +113,7 @@ export interface TurnBot {
   run(context: TurnContext): Promise<void>;
 }
 
-/** Options of `startApp`: stores and clocks injected by tests. */
+/** Options of `startApp`: stores, clock and keys injected by tests; another bot for the benchmarks. */
 export interface StartOptions {
   storage?: StateStore;
   directLineStore?: DirectLineStore;
@@ -138,7 +138,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   // The shipped folder is checked first (an invalid one stops the start); the bot then
   // serves the latest published revision, which is the folder on a first start.
   try {
-    return await assemble(config, logger, stores, options.now, options.entraKeys, options.bot);
+    return await assemble(config, logger, stores, options);
   } catch (err) {
     // A start that fails (invalid knowledge, a port in use) leaves nothing open.
     await stores.close().catch(() => undefined);
@@ -146,7 +146,7 @@ export async function startApp(config: Config, logger: Logger, options: StartOpt
   }
 }
 
-async function assemble(config: Config, logger: Logger, stores: Stores, now: (() => Date) | undefined, entraKeys?: KeyFetcher, otherBot?: (state: BotState) => TurnBot): Promise<App> {
+async function assemble(config: Config, logger: Logger, stores: Stores, { now, entraKeys, bot: otherBot }: StartOptions): Promise<App> {
   const options = { now };
   const metrics = new Metrics();
   /** Turns being handled: shutdown waits for them. */

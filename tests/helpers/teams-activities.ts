@@ -6,6 +6,8 @@
 /** The tenant and team the tests configure as the agents'. */
 export const TEAMS_TENANT = 'tenant-prefecture';
 export const TEAMS_TEAM = '19:team-general@thread.tacv2';
+/** The channel of that team where requests are posted (TEAMS_AGENTS_CHANNEL_ID). */
+export const TEAMS_AGENTS_CHANNEL = '19:agents@thread.tacv2';
 /** An agent of that team. */
 export const ALICE = { id: '29:alice', aadObjectId: 'aad-alice', name: 'Alice Martin' };
 

@@ -9,15 +9,12 @@ import { App } from '../../bot/server';
 import { translator } from '../../bot/i18n';
 import { startConnectorStub, ConnectorStub, SentActivity } from '../helpers/connector-stub';
 import { closingQuestion, startTestApp, tempDir } from '../helpers/bot-harness';
-import { ALICE, TEAMS_TEAM, TEAMS_TENANT, teamsActivity } from '../helpers/teams-activities';
+import { ALICE, TEAMS_AGENTS_CHANNEL as AGENTS, TEAMS_TEAM as TEAM, TEAMS_TENANT as TENANT, teamsActivity } from '../helpers/teams-activities';
 
 const fr = translator('fr');
 // Monday 23 November 2026, 10:00 in Paris; tests move the clock forward.
 let clock = new Date('2026-11-23T09:00:00Z');
 const NOW = () => clock;
-const TENANT = TEAMS_TENANT;
-const TEAM = TEAMS_TEAM;
-const AGENTS = '19:agents@thread.tacv2';
 
 let stub: ConnectorStub;
 let app: App;

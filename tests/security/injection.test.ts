@@ -12,13 +12,10 @@ import { requestCard } from '../../bot/teams/request-card';
 import { startConnectorStub, ConnectorStub, SentActivity } from '../helpers/connector-stub';
 import { startTestApp, tempDir } from '../helpers/bot-harness';
 import { ALL_IN_ONE, PAYLOADS } from './payloads';
-import { TEAMS_TEAM, TEAMS_TENANT, teamsActivity } from '../helpers/teams-activities';
+import { TEAMS_AGENTS_CHANNEL as AGENTS, TEAMS_TEAM as TEAM, TEAMS_TENANT as TENANT, teamsActivity } from '../helpers/teams-activities';
 
 const fr = translator('fr');
 const clock = new Date('2026-11-23T09:00:00Z');
-const TENANT = TEAMS_TENANT;
-const TEAM = TEAMS_TEAM;
-const AGENTS = '19:agents@thread.tacv2';
 
 let stub: ConnectorStub;
 let app: App;
