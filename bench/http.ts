@@ -17,7 +17,7 @@
  */
 import * as path from 'path';
 import { BenchResult, latency, median, ratios, record, result } from './common';
-import { benchTexts, closedLoop, conversations, LoopRun, round, serve, Served, sleep, startReplyStub, tempDir, TURNS_PER_CONVERSATION } from './kit';
+import { benchTexts, closedLoop, conversations, LoopRun, round, serve, Served, sleep, startReplyStub, tempDir, TURNS_PER_CONVERSATION, WARM_UP_REQUESTS, warmUp } from './kit';
 
 const ECHO = "echo bot on the service's own server (startApp: same middleware, CloudAdapter, SQLite state)";
 
@@ -82,11 +82,8 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
   const servers = { bot: { served: bot, load: conversations([bot.base], stub, texts, 'http-bot') }, echo: { served: echo, load: conversations([echo.base], stub, texts, 'http-echo') } };
   const out: BenchResult[] = [];
   try {
-    // Warm-up: every message once through each server (JIT, caches), 10 at a time.
-    for (const s of [servers.echo, servers.bot]) {
-      const warm = await closedLoop({ concurrency: 10, durationMs: 10 * 60_000, maxTurnsPerWorker: Math.ceil(texts.length / 10), turn: s.load.turn });
-      if (warm.errors) throw new Error(`warm-up failed: ${warm.errorSamples[0]}`);
-    }
+    // Warm-up (`warmUp`): every message, and enough requests that one-off costs are behind.
+    for (const s of [servers.echo, servers.bot]) await warmUp(s.load.turn, texts.length);
 
     for (const c of levels) {
       process.stderr.write(`http: ${c} concurrent conversations\n`);
@@ -115,7 +112,7 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
       out.push(
         result({
           name: `http-turns-c${c}`,
-          description: `Turns over HTTP (POST /api/messages, replies to a Bot Connector stub), ${c} concurrent conversations of ${TURNS_PER_CONVERSATION} turns, each sending its next message as soon as the reply is in (back to back: the server's capacity), messages of the dev evaluation set in turn, SQLite; latency from the request to the turn's last reply at the stub; medians of ${repetitions} runs of ${seconds(c)} s, runs alternating with the baseline's, after a warm-up sending every message once and ${warmSeconds} s at this level.`,
+          description: `Turns over HTTP (POST /api/messages, replies to a Bot Connector stub), ${c} concurrent conversations of ${TURNS_PER_CONVERSATION} turns, each sending its next message as soon as the reply is in (back to back: the server's capacity), messages of the dev evaluation set in turn, SQLite; latency from the request to the turn's last reply at the stub; medians of ${repetitions} runs of ${seconds(c)} s, runs alternating with the baseline's, after a warm-up sending every message once and at least ${WARM_UP_REQUESTS} requests (past one-off costs), and ${warmSeconds} s at this level.`,
           figures: ours,
           baseline: { name: ECHO, figures: base },
           ratio,

@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs';
 import { BenchResult, latency, median, ratios, record, result } from './common';
-import { BENCH_LIMITS, benchTexts, closedLoop, conversations, LoopRun, round, startReplyStub, tempDir } from './kit';
+import { BENCH_LIMITS, benchTexts, closedLoop, conversations, LoopRun, round, startReplyStub, tempDir, warmUp } from './kit';
 import { freshSchema } from '../tests/helpers/pg';
 import { ServiceProcess, startService } from '../tests/helpers/service-process';
 
@@ -84,10 +84,9 @@ export async function runPostgresBenchmarks(options: { quick?: boolean } = {}): 
       postgres: { procs: [a, b], load: conversations([a.base, b.base], stub, texts, 'pg') },
       sqlite: { procs: [single], load: conversations([single.base], stub, texts, 'sq') },
     };
-    // Warm-up: every message once through each setup (10 at a time), then 2 s at 50.
+    // Warm-up (`warmUp`: every message, and enough requests for each process), then 2 s at 50.
     for (const s of [setups.sqlite, setups.postgres]) {
-      const warm = await closedLoop({ concurrency: 10, durationMs: 10 * 60_000, maxTurnsPerWorker: Math.ceil(texts.length / 10), turn: s.load.turn });
-      if (warm.errors) throw new Error(`warm-up failed: ${warm.errorSamples[0]}`);
+      await warmUp(s.load.turn, texts.length, s.procs.length);
       await closedLoop({ concurrency: CONCURRENCY, durationMs: 2000, turn: s.load.turn });
     }
     const runs: Record<'postgres' | 'sqlite', RunFigures[]> = { postgres: [], sqlite: [] };

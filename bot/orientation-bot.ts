@@ -59,9 +59,7 @@ export class OrientationBot extends ActivityHandler {
         return next();
       }
       const text = context.activity.text;
-      if (this.routes && typeof text === 'string' && text.trim() && (await this.routes.relay.fromPerson(context.activity.conversation.id, text.trim()))) {
-        return next();
-      }
+      if (this.routes && typeof text === 'string' && text.trim() && (await this.relayed(context, text.trim()))) return next();
       if (this.memory) context.turnState.set(MEMORY_CONFIGURATION_KEY, this.memory);
       const dc = await this.dialogs.createContext(context);
       this.memory ??= dc.state.configuration;
@@ -100,6 +98,20 @@ export class OrientationBot extends ActivityHandler {
       this.logger.info('activity type ignored', { type: context.activity.type, conversation: pseudonym(context.activity.conversation?.id) });
       await next();
     });
+  }
+
+  /**
+   * Relays the message to the agent holding the conversation, if one does. The handoff store
+   * is asked only when the conversation may have a request (it asked for one, or it is not
+   * known yet): a lookup on every message of every conversation was a turn's cost for the
+   * few that ever reach an agent (issue 8).
+   */
+  private async relayed(context: TurnContext, text: string): Promise<boolean> {
+    if ((await this.state.handoff.get(context)) === 'none') return false;
+    const outcome = await this.routes!.relay.fromPerson(context.activity.conversation.id, text);
+    // No request waiting or taken: none until the conversation asks again (which marks it).
+    if (outcome === 'none') await this.state.handoff.set(context, 'none');
+    return outcome === 'relayed';
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

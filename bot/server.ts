@@ -48,6 +48,7 @@ import { RightToErrorDialog } from '../dialogs/right-to-error-dialog';
 import { CommandRouter } from '../dialogs/commands';
 import { InsightsStore } from '../storage/insights-store';
 import { InsightsService } from './insights/insights-service';
+import { BufferedInsightsStore } from './insights/buffered-insights-store';
 import { mountIndicators } from './insights/routes';
 import { openLongTail } from './long-tail';
 import { openStores, Stores } from './stores';
@@ -196,8 +197,9 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
   const handoffWatch = new HandoffWatch(handoffStore, relay, config.handoff, logger, options.now);
   const teams = new TeamsHandler(relay, agentsChannel, config.teams, translator('fr'), logger);
   const handoff = new HandoffService(handoffStore, { hours, defaultWaitMinutes: config.handoff.defaultWaitMinutes }, relay, options.now);
-  const handoffDialog = new HandoffDialog(handoff, translator, (lang) => mainContact(knowledge.current().kb, lang));
-  const insightsStore = stores.insights;
+  const handoffDialog = new HandoffDialog(handoff, translator, (lang) => mainContact(knowledge.current().kb, lang), state.handoffMark);
+  // Events written in batches (a transaction per batch, not per turn); reads see them all.
+  const insightsStore = new BufferedInsightsStore(stores.insights, logger);
   const insights = new InsightsService(insightsStore, secret, logger, options.now);
   const longTail = openLongTail(logger);
   const dialog = new OrientationDialog({
@@ -479,6 +481,8 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
       // Idle keep-alive connections would hold the listener open.
       (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+      // Queued insight events are written before the stores close.
+      await insightsStore.close();
       await stores.close();
       logger.info('stopped', { turnsInFlight: inFlight });
     },

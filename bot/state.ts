@@ -5,6 +5,7 @@
 import { ConversationState, StatePropertyAccessor, Storage, TurnContext, UserState } from 'botbuilder';
 import { DialogState } from 'botbuilder-dialogs';
 import { LanguageStore } from '../dialogs/orientation-dialog';
+import type { HandoffMark } from '../dialogs/handoff-port';
 
 /** The bot's state and its accessors. */
 export interface BotState {
@@ -12,6 +13,14 @@ export interface BotState {
   userState: UserState;
   dialogState: StatePropertyAccessor<DialogState>;
   language: LanguageStore;
+  /**
+   * Whether the conversation may have a request for an agent: `asked` once it made one,
+   * `none` once the handoff store was seen to hold none waiting or taken; absent when not
+   * known yet (a new conversation, or one kept from before this was recorded).
+   */
+  handoff: StatePropertyAccessor<'asked' | 'none'>;
+  /** Marks the conversation `asked` (the handoff dialog, on a request queued). */
+  handoffMark: HandoffMark;
   /** Saves every changed state at the end of a turn. */
   saveChanges(context: TurnContext): Promise<void>;
 }
@@ -21,6 +30,7 @@ export function createBotState(storage: Storage): BotState {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const languageProperty = conversationState.createProperty<string>('language');
+  const handoff = conversationState.createProperty<'asked' | 'none'>('handoff');
   return {
     conversationState,
     userState,
@@ -29,6 +39,8 @@ export function createBotState(storage: Storage): BotState {
       get: (context) => languageProperty.get(context),
       set: (context, lang) => languageProperty.set(context, lang),
     },
+    handoff,
+    handoffMark: { asked: (context) => handoff.set(context, 'asked') },
     async saveChanges(context) {
       await conversationState.saveChanges(context, false);
       await userState.saveChanges(context, false);

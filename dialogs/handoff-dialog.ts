@@ -8,7 +8,7 @@ import { MessageFactory, TurnContext } from 'botbuilder';
 import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import { normalise } from '../knowledge/normalise';
 import { PARIS } from '../knowledge/opening-hours';
-import type { HandoffAsk, HandoffPort } from './handoff-port';
+import type { HandoffAsk, HandoffMark, HandoffPort } from './handoff-port';
 import type { Translate } from './orientation-dialog';
 
 /** What the dialog is waiting for. */
@@ -41,6 +41,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
     private readonly handoff: HandoffPort,
     private readonly translate: Translate,
     private readonly contactLine: (lang: string) => string,
+    private readonly mark?: HandoffMark,
   ) {
     super(HandoffDialog.id);
   }
@@ -76,6 +77,7 @@ export class HandoffDialog extends Dialog<HandoffOptions> {
       state.step = 'offer';
       return Dialog.EndOfTurn;
     }
+    await this.mark?.asked(context);
     await context.sendActivity(MessageFactory.suggestedActions([t('handoff.cancel')], t('handoff.queued', { position: outcome.position, minutes: outcome.etaMinutes })));
     state.step = 'waiting';
     return Dialog.EndOfTurn;

@@ -2,6 +2,7 @@
  * What the dialogs need from the handoff core (implemented in `bot/handoff/`): asking for an
  * agent, the queue, cancelling, messages left while the desk is closed.
  */
+import type { TurnContext } from 'botbuilder';
 import type { HandoffRequest } from '../storage/handoff-store';
 
 /** The answer to a request for an agent. */
@@ -25,4 +26,13 @@ export interface HandoffPort {
   latest(conversationId: string): Promise<HandoffRequest | undefined>;
   /** The person's rating (1 to 5) of a closed exchange, and an optional comment. */
   rate(requestId: string, rating: number, comment?: string): Promise<void>;
+}
+
+/**
+ * Remembers in the conversation's state that it asked for an agent: the person's messages
+ * are looked up in the handoff store (to reach an agent holding the conversation) only for
+ * such conversations, not on every message of every conversation.
+ */
+export interface HandoffMark {
+  asked(context: TurnContext): Promise<void>;
 }

@@ -51,6 +51,8 @@ export interface DayCount {
 /** Storage of insights. */
 export interface InsightsStore {
   record(event: InsightEvent): Promise<void>;
+  /** Records several events at once, all or none (one transaction). */
+  recordMany(events: readonly InsightEvent[]): Promise<void>;
   addUnanswered(question: UnansweredQuestion): Promise<void>;
   /** Counts of events between two days, inclusive. */
   dailyCounts(fromDay: string, toDay: string): Promise<DayCount[]>;

@@ -89,6 +89,19 @@ export class PgInsightsStore extends PgStore implements InsightsStore {
     ]);
   }
 
+  async recordMany(events: readonly InsightEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // One statement (one round trip, one transaction) for the batch: a row of parameters per event.
+    const rows: string[] = [];
+    const values: unknown[] = [];
+    for (const e of events) {
+      const at = values.length;
+      rows.push(`($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6}, $${at + 7})`);
+      values.push(e.day, e.at, e.conversation, e.kind, e.detail, e.entry ?? null, e.value ?? null);
+    }
+    await this.query(`INSERT INTO insight_events (day, at, conversation, kind, detail, entry, value) VALUES ${rows.join(', ')}`, values);
+  }
+
   async addUnanswered(q: UnansweredQuestion): Promise<void> {
     await this.query('INSERT INTO unanswered_questions (day, at, conversation, lang, reason, entry, text, key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
       q.day,

@@ -36,6 +36,15 @@ export class SqliteInsightsStore extends SqliteStore implements InsightsStore {
       .run(e.day, e.at, e.conversation, e.kind, e.detail, e.entry ?? null, e.value ?? null);
   }
 
+  async recordMany(events: readonly InsightEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const db = this.open();
+    const insert = db.prepare('INSERT INTO insight_events (day, at, conversation, kind, detail, entry, value) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    db.transaction(() => {
+      for (const e of events) insert.run(e.day, e.at, e.conversation, e.kind, e.detail, e.entry ?? null, e.value ?? null);
+    })();
+  }
+
   async addUnanswered(q: UnansweredQuestion): Promise<void> {
     this.open()
       .prepare('INSERT INTO unanswered_questions (day, at, conversation, lang, reason, entry, text, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')

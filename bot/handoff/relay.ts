@@ -172,22 +172,24 @@ export class Relay implements AgentDesk {
 
   /**
    * A message from the person while an agent has their request: it joins the transcript and
-   * reaches the agent's thread. False when no agent has the conversation.
+   * reaches the agent's thread (`relayed`). Otherwise it is for the bot: `forBot` while the
+   * conversation has a request waiting or taken, `none` when it has none.
    */
-  async fromPerson(conversationId: string, text: string): Promise<boolean> {
+  async fromPerson(conversationId: string, text: string): Promise<'relayed' | 'forBot' | 'none'> {
     const request = await this.store.active(conversationId);
-    if (!request || request.state !== 'agent') return false;
+    if (!request) return 'none';
+    if (request.state !== 'agent') return 'forBot';
     // The person's own commands about their data (erasure and its confirmation buttons) are
     // for the bot, even while an agent holds the conversation. (Checked only then: reading a
-    // command is dearer than the lookup, and every message of every conversation comes here.)
-    if (this.keepFromAgent?.(text)) return false;
+    // command is dearer than the lookup.)
+    if (this.keepFromAgent?.(text)) return 'forBot';
     await this.store.appendTranscript(request.id, { from: 'person', text });
     if (request.thread) {
       await this.proactive.send(request.thread.reference, this.agentsT()('teams.personSays', { text }), [], 'plain').catch((err: unknown) =>
         this.logger.error('could not relay to the agent', { err, request: request.id }),
       );
     }
-    return true;
+    return 'relayed';
   }
 
   /**

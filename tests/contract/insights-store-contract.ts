@@ -37,6 +37,23 @@ export function insightsStoreContract(name: string, open: () => Promise<Insights
       expect(counts).toHaveLength(2);
     });
 
+    it('records a batch of events at once, counted as events recorded one by one', async () => {
+      await store.recordMany([
+        event('2026-11-23', 'a', 'question', 'answered', { entry: 'cni-passeport' }),
+        event('2026-11-23', 'b', 'question', 'answered', { entry: 'cni-passeport' }),
+        event('2026-11-23', 'b', 'rating', 'bot', { value: 3 }),
+      ]);
+      await store.recordMany([]);
+      await store.record(event('2026-11-23', 'c', 'question', 'answered', { entry: 'cni-passeport' }));
+      expect(await store.dailyCounts('2026-11-23', '2026-11-23')).toEqual(
+        expect.arrayContaining([
+          { day: '2026-11-23', kind: 'question', detail: 'answered', entry: 'cni-passeport', count: 3, sum: 0 },
+          { day: '2026-11-23', kind: 'rating', detail: 'bot', entry: null, count: 1, sum: 3 },
+        ]),
+      );
+      expect(await store.conversationsBetween('2026-11-23', '2026-11-23')).toBe(3);
+    });
+
     it('counts distinct conversations per day and over a range', async () => {
       await store.record(event('2026-11-23', 'a', 'question', 'answered'));
       await store.record(event('2026-11-23', 'a', 'feedback', 'yes'));

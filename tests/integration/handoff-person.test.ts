@@ -127,3 +127,38 @@ it('offers a human after two fallbacks in a row, and the offer starts a handoff'
     expect(queued!.activity.text).toBe(fr('handoff.queued', { position: 1, minutes: 5 }));
   });
 });
+
+it('an ordinary conversation asks the handoff store once, not on every message', async () => {
+  await withApp(OPEN, async (app) => {
+    const asked: string[] = [];
+    const active = app.handoffStore.active.bind(app.handoffStore);
+    app.handoffStore.active = (id) => {
+      asked.push(id);
+      return active(id);
+    };
+    const c = new TestConversation(app, stub);
+    await c.say('bonjour', 1);
+    await c.say('jai perdu ma cg', 1);
+    await c.say('et quels papiers ?', 1);
+    expect(asked.filter((id) => id === c.id)).toHaveLength(1);
+    // Once it asks for an agent, and the agent takes it, its messages reach the agent.
+    await c.say('je veux parler à un agent', 1);
+    const [request] = await app.handoffStore.waiting();
+    expect(await app.handoffStore.take(request!.id, { id: 'agent-1', name: 'Camille' })).toBe(true);
+    const before = stub.sent.length;
+    expect(await c.post({ text: 'bonjour Camille, mon dossier est bloqué' })).toBe(200);
+    expect((await app.handoffStore.transcript(request!.id)).map((l) => l.text)).toContain('bonjour Camille, mon dossier est bloqué');
+    expect(stub.sent.slice(before).filter((s) => s.conversationId === c.id)).toHaveLength(0);
+  });
+});
+
+it('a conversation whose request predates the mark in its state still reaches the agent holding it', async () => {
+  await withApp(OPEN, async (app) => {
+    const c = new TestConversation(app, stub);
+    // A request made before this version recorded "asked" in the conversation's state.
+    const request = await app.handoffStore.create({ conversationId: c.id, channelId: 'test', reference: {}, lang: 'fr', summary: 'titre de séjour', state: 'waiting' });
+    expect(await app.handoffStore.take(request.id, { id: 'agent-1', name: 'Camille' })).toBe(true);
+    expect(await c.post({ text: 'vous avez reçu mon message ?' })).toBe(200);
+    expect((await app.handoffStore.transcript(request.id)).map((l) => l.text)).toContain('vous avez reçu mon message ?');
+  });
+});
