@@ -54,6 +54,8 @@ export interface BenchResult {
   baseline?: { name: string; figures: Record<string, number | string> };
   /** figure name → ours / baseline's (below 1 is faster for latencies). */
   ratio?: Record<string, number>;
+  /** Another point of comparison measured in the same run, with ours / its ratios (not a target's baseline). */
+  reference?: { name: string; figures: Record<string, number | string>; ratio: Record<string, number> };
   /** Targets of the issue and whether they are met. */
   targets?: Array<{ what: string; met: boolean }>;
   cores: number;
@@ -91,7 +93,8 @@ export function record(results: BenchResult[], file = path.join(__dirname, '..',
     const line = Object.entries(r.figures).map(([k, v]) => `${k}=${v}`).join('  ');
     const base = r.baseline ? `  | ${r.baseline.name}: ${Object.entries(r.baseline.figures).map(([k, v]) => `${k}=${v}`).join('  ')}` : '';
     const ratio = r.ratio ? `  | ratio ${Object.entries(r.ratio).map(([k, v]) => `${k}=${v}`).join('  ')}` : '';
+    const reference = r.reference ? `  | ${r.reference.name}: ${Object.entries(r.reference.figures).map(([k, v]) => `${k}=${v}`).join('  ')}  | ratio to it ${Object.entries(r.reference.ratio).map(([k, v]) => `${k}=${v}`).join('  ')}` : '';
     const targets = r.targets?.length ? `  | targets: ${r.targets.map((t) => `${t.met ? 'met' : 'MISSED'}: ${t.what}`).join('; ')}` : '';
-    process.stdout.write(`${r.name.padEnd(36)} ${line}${base}${ratio}${targets}\n`);
+    process.stdout.write(`${r.name.padEnd(36)} ${line}${base}${ratio}${reference}${targets}\n`);
   }
 }

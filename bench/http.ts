@@ -9,8 +9,10 @@
  *
  * Baseline, in the same run: the echo bot (`echo.ts`) on the service's own server (started by
  * `startApp`: the same middleware, limits and token check), adapter and
- * SQLite state storage. Each server runs in a child process of its own; the load generator
- * and the stub share this process. Runs alternate between the two servers.
+ * SQLite state storage. Reference, also in the same run: that echo bot answering every
+ * message with a typical answer card of the service, built once (the cost of sending an
+ * answer, without finding it). Each server runs in a child process of its own; the load
+ * generator and the stub share this process. Runs alternate between the servers.
  *
  *   node --expose-gc dist/bench/http.js [--quick]
  *   BENCH_PROFILE=/tmp/prof node --expose-gc dist/bench/http.js   # + a CPU profile of each run
@@ -20,6 +22,8 @@ import { BenchResult, latency, median, ratios, record, result } from './common';
 import { benchTexts, closedLoop, conversations, LoopRun, round, serve, Served, sleep, startReplyStub, tempDir, TURNS_PER_CONVERSATION, WARM_UP_REQUESTS, warmUp } from './kit';
 
 const ECHO = "echo bot on the service's own server (startApp: same middleware, CloudAdapter, SQLite state)";
+/** The second point of comparison (bench/echo.ts `startAnswerEchoApp`). */
+const ANSWER = 'the same echo bot answering every message with a typical answer of the service (the median-size answer card, built once): the cost of sending an answer without finding it';
 
 /** A person's pause between a reply and their next message in the paced run, in ms (uniform). */
 const THINK_MS: [number, number] = [500, 1500];
@@ -77,28 +81,36 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
   const stub = await startReplyStub();
   const botData = tempDir('bench-http-bot-');
   const echoData = tempDir('bench-http-echo-');
+  const answerData = tempDir('bench-http-answer-');
   const bot = await serve('bot', { DATA_DIR: botData.dir });
   const echo = await serve('echo', { DATA_DIR: echoData.dir });
-  const servers = { bot: { served: bot, load: conversations([bot.base], stub, texts, 'http-bot') }, echo: { served: echo, load: conversations([echo.base], stub, texts, 'http-echo') } };
+  const answer = await serve('echo-answer', { DATA_DIR: answerData.dir });
+  const servers = {
+    bot: { served: bot, load: conversations([bot.base], stub, texts, 'http-bot') },
+    echo: { served: echo, load: conversations([echo.base], stub, texts, 'http-echo') },
+    answer: { served: answer, load: conversations([answer.base], stub, texts, 'http-answer') },
+  };
+  type Name = keyof typeof servers;
+  // Each repetition starts with another server, so that a drift of the machine hits all three.
+  const orders: Name[][] = [['echo', 'bot', 'answer'], ['bot', 'answer', 'echo'], ['answer', 'echo', 'bot']];
   const out: BenchResult[] = [];
   try {
     // Warm-up (`warmUp`): every message, and enough requests that one-off costs are behind.
-    for (const s of [servers.echo, servers.bot]) await warmUp(s.load.turn, texts.length);
+    for (const s of [servers.echo, servers.bot, servers.answer]) await warmUp(s.load.turn, texts.length);
 
     for (const c of levels) {
       process.stderr.write(`http: ${c} concurrent conversations\n`);
-      for (const s of [servers.echo, servers.bot]) await closedLoop({ concurrency: c, durationMs: warmSeconds * 1000, turn: s.load.turn });
-      const runs: Record<'bot' | 'echo', RunFigures[]> = { bot: [], echo: [] };
+      for (const s of [servers.echo, servers.bot, servers.answer]) await closedLoop({ concurrency: c, durationMs: warmSeconds * 1000, turn: s.load.turn });
+      const runs: Record<Name, RunFigures[]> = { bot: [], echo: [], answer: [] };
       for (let rep = 0; rep < repetitions; rep++) {
-        // Alternate which server goes first, so that a drift of the machine hits both.
-        const order: Array<'bot' | 'echo'> = rep % 2 ? ['bot', 'echo'] : ['echo', 'bot'];
-        for (const name of order) {
+        for (const name of orders[rep % orders.length]!) {
           const s = servers[name];
           runs[name].push(await measure(s.served, `http-${name}-c${c}-${rep + 1}`, () => closedLoop({ concurrency: c, durationMs: seconds(c) * 1000, turn: s.load.turn })));
         }
       }
       const ours = summarise(runs.bot);
       const base = summarise(runs.echo);
+      const withAnswer = summarise(runs.answer);
       const ratio = ratios(ours, base);
       const throughputOk = (ratio.turnsPerSecond ?? 0) >= 0.8;
       const targets =
@@ -112,10 +124,11 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
       out.push(
         result({
           name: `http-turns-c${c}`,
-          description: `Turns over HTTP (POST /api/messages, replies to a Bot Connector stub), ${c} concurrent conversations of ${TURNS_PER_CONVERSATION} turns, each sending its next message as soon as the reply is in (back to back: the server's capacity), messages of the dev evaluation set in turn, SQLite; latency from the request to the turn's last reply at the stub; medians of ${repetitions} runs of ${seconds(c)} s, runs alternating with the baseline's, after a warm-up sending every message once and at least ${WARM_UP_REQUESTS} requests (past one-off costs), and ${warmSeconds} s at this level.`,
+          description: `Turns over HTTP (POST /api/messages, replies to a Bot Connector stub), ${c} concurrent conversations of ${TURNS_PER_CONVERSATION} turns, each sending its next message as soon as the reply is in (back to back: the server's capacity), messages of the dev evaluation set in turn, SQLite; latency from the request to the turn's last reply at the stub; medians of ${repetitions} runs of ${seconds(c)} s, runs alternating with the baseline's and the reference's, after a warm-up sending every message once and at least ${WARM_UP_REQUESTS} requests (past one-off costs), and ${warmSeconds} s at this level. Reference: ${ANSWER}.`,
           figures: ours,
           baseline: { name: ECHO, figures: base },
           ratio,
+          reference: { name: ANSWER, figures: withAnswer, ratio: ratios(ours, withAnswer) },
           targets,
         }),
       );
@@ -187,10 +200,11 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
 
     out.push(memoryResult);
   } finally {
-    await Promise.all([bot.close(), echo.close()]);
+    await Promise.all([bot.close(), echo.close(), answer.close()]);
     await stub.close();
     botData.cleanup();
     echoData.cleanup();
+    answerData.cleanup();
   }
   return out;
 }

@@ -203,10 +203,11 @@ export interface Served {
 
 /**
  * Starts `mode` ('bot': the service as `startApp` assembles it; 'echo': the echo bot on the
- * same server, adapter and storage) in a child process with `env` as its environment
+ * same server, adapter and storage; 'echo-answer': the echo bot answering with a typical
+ * answer card) in a child process with `env` as its environment
  * (the configuration); the service's logs are silenced.
  */
-export async function serve(mode: 'bot' | 'echo', env: Record<string, string>): Promise<Served> {
+export async function serve(mode: 'bot' | 'echo' | 'echo-answer', env: Record<string, string>): Promise<Served> {
   const script = path.join(__dirname, 'serve.js');
   const child: ChildProcess = fork(script, [mode], {
     // BENCH_SERVER_NODE_ARGS adds flags to the server (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).

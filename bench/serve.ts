@@ -1,23 +1,23 @@
 /**
  * A server for the benchmarks, in a child process of its own (forked by `kit.ts` with
  * `--expose-gc`): `bot` is the service as `startApp` assembles it, `echo` the baseline echo
- * bot. The configuration comes from the environment, the logs are silenced. It tells its
+ * bot, `echo-answer` the echo bot answering with a typical answer card. The configuration comes from the environment, the logs are silenced. It tells its
  * parent its port, and answers memory and CPU questions over IPC.
  *
- *   node --expose-gc dist/bench/serve.js bot|echo
+ *   node --expose-gc dist/bench/serve.js bot|echo|echo-answer
  */
 import * as fs from 'fs';
 import { Session } from 'inspector';
 import { loadConfig } from '../bot/config';
 import { silentLogger } from '../bot/logger';
 import { startApp } from '../bot/server';
-import { startEchoApp } from './echo';
+import { startAnswerEchoApp, startEchoApp } from './echo';
 
 async function main(): Promise<void> {
   const mode = process.argv[2];
-  if (mode !== 'bot' && mode !== 'echo') throw new Error('usage: serve.js bot|echo');
+  if (mode !== 'bot' && mode !== 'echo' && mode !== 'echo-answer') throw new Error('usage: serve.js bot|echo|echo-answer');
   const config = loadConfig(process.env);
-  const app = mode === 'echo' ? await startEchoApp(config) : await startApp(config, silentLogger);
+  const app = mode === 'echo' ? await startEchoApp(config) : mode === 'echo-answer' ? await startAnswerEchoApp(config) : await startApp(config, silentLogger);
   const gc = (globalThis as { gc?: () => void }).gc;
   const reply = (id: number, value: unknown) => process.send?.({ type: 'reply', id, value });
   let session: Session | undefined;

@@ -200,8 +200,8 @@ export class OrientationDialog extends Dialog {
       if (NO.has(said) || said === normalise(t('feedback.no'))) {
         await this.deps.insights?.feedback(context, pending.id, false, state.lastQuestion);
         if (state.lastQuestion) await this.deps.insights?.unanswered(context, state.lastQuestion, 'notHelpful', stored ?? 'fr', pending.id);
-        await context.sendActivity(t('feedback.sorry'));
-        await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], t('fallback.contact', { contact: mainContact(kb, stored ?? 'fr') })));
+        // One message: the apology, how to reach the préfecture, and a human offered.
+        await context.sendActivity(MessageFactory.suggestedActions([t('handoff.offer')], `${t('feedback.sorry')}\n\n${t('fallback.contact', { contact: mainContact(kb, stored ?? 'fr') })}`));
         return Dialog.EndOfTurn;
       }
     }
@@ -330,8 +330,7 @@ export class OrientationDialog extends Dialog {
     const contact = t('fallback.contact', { contact: mainContact(kb, lang) });
     const notFound = t('place.notFound', { said: place.said });
     if (place.suggestions.length > 0) {
-      await context.sendActivity(MessageFactory.suggestedActions(place.suggestions, `${notFound} ${t('place.suggest')}`));
-      await context.sendActivity(contact);
+      await context.sendActivity(MessageFactory.suggestedActions(place.suggestions, `${notFound} ${t('place.suggest')}\n\n${contact}`));
     } else {
       await context.sendActivity(`${notFound}\n\n${contact}`);
     }

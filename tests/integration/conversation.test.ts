@@ -66,9 +66,11 @@ describe('a conversation in French', () => {
     const c = new TestConversation(app, stub);
     const [answer] = await c.say('jai perdu ma cg', 1);
     expect(closingQuestion(answer!)).toBe(fr('feedback.question'));
-    const [sorry, contact] = await c.say('non', 2);
-    expect(sorry!.activity.text).toBe(fr('feedback.sorry'));
-    expect(contact!.activity.text).toContain('val-doise.gouv.fr');
+    const replies = await c.say('non', 1);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.activity.text).toContain(fr('feedback.sorry'));
+    expect(replies[0]!.activity.text).toContain('val-doise.gouv.fr');
+    expect(suggestions(replies[0]!)).toEqual([fr('handoff.offer')]);
   });
 
   it('offers a choice for an ambiguous message, and answers the one chosen', async () => {

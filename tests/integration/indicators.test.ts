@@ -36,9 +36,9 @@ it('records a day of conversations and publishes its aggregates, nothing persona
 
   const b = served.conversation();
   await b.say('mon titre de séjour expire bientôt, comment le renouveler ?', 1);
-  const [sorry, offer] = await b.say('non', 2);
-  expect(sorry!.activity.text).toBe(fr('feedback.sorry'));
-  expect(suggestions(offer!)).toContain(fr('handoff.offer'));
+  const [sorry] = await b.say('non', 1);
+  expect(sorry!.activity.text).toContain(fr('feedback.sorry'));
+  expect(suggestions(sorry!)).toContain(fr('handoff.offer'));
 
   // The same out-of-scope question in two conversations, one with an e-mail address in it.
   const c = served.conversation();
