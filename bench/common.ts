@@ -78,8 +78,13 @@ export function ratios(ours: Record<string, number | string>, base: Record<strin
   return out;
 }
 
-/** Writes `bench/results.json` (merging with other benchmarks of the same run) and prints a table. */
-export function record(results: BenchResult[], file = path.join(__dirname, '..', '..', 'bench', 'results.json')): void {
+/**
+ * Writes `bench/results.json` (merging with other benchmarks of the same run) and prints a
+ * table. A quick run writes `bench/results-quick.json` instead (not kept in git): its fewer
+ * repetitions must not replace the figures the README reports.
+ */
+export function record(results: BenchResult[], options: { quick?: boolean } = {}): void {
+  const file = path.join(__dirname, '..', '..', 'bench', options.quick ? 'results-quick.json' : 'results.json');
   let all: BenchResult[] = [];
   try {
     all = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResult[];

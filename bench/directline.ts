@@ -210,7 +210,7 @@ export async function runDirectLineBenchmarks(options: { quick?: boolean } = {})
 
 if (require.main === module) {
   runDirectLineBenchmarks({ quick: process.argv.includes('--quick') }).then(
-    (results) => record(results),
+    (results) => record(results, { quick: process.argv.includes('--quick') }),
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(1);

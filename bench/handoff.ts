@@ -227,7 +227,7 @@ export async function runHandoffBenchmarks(options: { quick?: boolean } = {}): P
 
 if (require.main === module) {
   runHandoffBenchmarks({ quick: process.argv.includes('--quick') }).then(
-    (results) => record(results),
+    (results) => record(results, { quick: process.argv.includes('--quick') }),
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(1);

@@ -211,7 +211,7 @@ export async function runHttpBenchmarks(options: { quick?: boolean } = {}): Prom
 
 if (require.main === module) {
   runHttpBenchmarks({ quick: process.argv.includes('--quick') }).then(
-    (results) => record(results),
+    (results) => record(results, { quick: process.argv.includes('--quick') }),
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(1);

@@ -120,7 +120,7 @@ export async function runPostgresBenchmarks(options: { quick?: boolean } = {}): 
 
 if (require.main === module) {
   runPostgresBenchmarks({ quick: process.argv.includes('--quick') }).then(
-    (results) => record(results),
+    (results) => record(results, { quick: process.argv.includes('--quick') }),
     (err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
       process.exit(1);

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     process.stderr.write(`\n== ${b.name}${quick ? ' (quick)' : ''}\n`);
     try {
       const results = await b.run({ quick });
-      record(results);
+      record(results, { quick });
       all.push(...results);
       process.stderr.write(`== ${b.name}: ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
     } catch (err) {

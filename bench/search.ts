@@ -602,7 +602,7 @@ export async function runSearchBenchmarks(options: SearchBenchOptions = {}): Pro
 if (require.main === module) {
   const only = process.argv.find((a) => a.startsWith('--bases='))?.slice('--bases='.length).split(',');
   runSearchBenchmarks({ quick: process.argv.includes('--quick'), baseline: !process.argv.includes('--no-baseline'), ...(only ? { bases: only } : {}) })
-    .then((results) => record(results))
+    .then((results) => record(results, { quick: process.argv.includes('--quick') }))
     .catch((err: unknown) => {
       process.stderr.write(`${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
       process.exitCode = 1;
