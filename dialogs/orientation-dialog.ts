@@ -330,7 +330,10 @@ export class OrientationDialog extends Dialog {
     const contact = t('fallback.contact', { contact: mainContact(kb, lang) });
     const notFound = t('place.notFound', { said: place.said });
     if (place.suggestions.length > 0) {
-      await context.sendActivity(MessageFactory.suggestedActions(place.suggestions, `${notFound} ${t('place.suggest')}\n\n${contact}`));
+      // The names are in the text too: when an answer follows, a channel shows only the last
+      // message's suggestions (Web Chat), and the person must still see what was meant.
+      const names = place.suggestions.join(', ');
+      await context.sendActivity(MessageFactory.suggestedActions(place.suggestions, `${notFound} ${t('place.suggest', { names })}\n\n${contact}`));
     } else {
       await context.sendActivity(`${notFound}\n\n${contact}`);
     }

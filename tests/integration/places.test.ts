@@ -49,6 +49,8 @@ it('a misspelt commune: not found, close names offered, the general reception gi
   expect(replies).toHaveLength(2);
   expect(replies[0]!.activity.text).toContain(fr('place.notFound', { said: 'sarcells' }));
   expect(suggestions(replies[0]!)).toContain('Sarcelles');
+  // Written in the text as well: the answer card that follows replaces the suggestions on screen.
+  expect(replies[0]!.activity.text).toContain(fr('place.suggest', { names: suggestions(replies[0]!).join(', ') }));
   expect(replies[0]!.activity.text).toContain(fr('fallback.contact', { contact: '#' }).split('#')[0]);
   expect(closingQuestion(replies[1]!)).toBe(fr('feedback.question'));
   const [site] = await c.say('Sarcelles', 1);
