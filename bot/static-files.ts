@@ -50,12 +50,11 @@ export function mountStatic(server: restify.Server): void {
   // The package's exports hide package.json; its CommonJS entry sits in lib/, next to dist/.
   const webchat = path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist');
 
-  const page = (name: string) => pageHandler(name);
-  server.get('/', page('index.html'));
-  server.get('/console', page('console.html'));
-  server.get('/indicateurs', page('indicators.html'));
-  server.get('/indicators', page('indicators.html'));
-  server.get('/editeur', page('editor.html'));
+  server.get('/', pageHandler('index.html'));
+  server.get('/console', pageHandler('console.html'));
+  server.get('/indicateurs', pageHandler('indicators.html'));
+  server.get('/indicators', pageHandler('indicators.html'));
+  server.get('/editeur', pageHandler('editor.html'));
   const teamsJs = path.join(path.dirname(require.resolve('@microsoft/teams-js')));
   server.get('/vendor/teams-js/*', restify.plugins.serveStaticFiles(teamsJs, { maxAge: 86400 }));
   server.get('/web/*', (req: restify.Request, res: restify.Response, next: restify.Next) => {

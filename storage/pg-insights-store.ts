@@ -77,16 +77,8 @@ export class PgInsightsStore extends PgStore implements InsightsStore {
     return new PgInsightsStore(pool, options.ownsPool);
   }
 
-  async record(e: InsightEvent): Promise<void> {
-    await this.query('INSERT INTO insight_events (day, at, conversation, kind, detail, entry, value) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-      e.day,
-      e.at,
-      e.conversation,
-      e.kind,
-      e.detail,
-      e.entry ?? null,
-      e.value ?? null,
-    ]);
+  record(e: InsightEvent): Promise<void> {
+    return this.recordMany([e]);
   }
 
   async recordMany(events: readonly InsightEvent[]): Promise<void> {

@@ -30,10 +30,8 @@ export class SqliteInsightsStore extends SqliteStore implements InsightsStore {
     return db.transaction(() => ids.reduce((n, id) => n + mark.run(status, id).changes, 0))();
   }
 
-  async record(e: InsightEvent): Promise<void> {
-    this.open()
-      .prepare('INSERT INTO insight_events (day, at, conversation, kind, detail, entry, value) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(e.day, e.at, e.conversation, e.kind, e.detail, e.entry ?? null, e.value ?? null);
+  record(e: InsightEvent): Promise<void> {
+    return this.recordMany([e]);
   }
 
   async recordMany(events: readonly InsightEvent[]): Promise<void> {

@@ -47,6 +47,16 @@ async function person() {
     return r.activities.filter((a) => !a.from.id.startsWith('dl_'));
   };
   const texts = async (): Promise<string[]> => (await activities()).map((a) => a.text ?? '');
+  /** Waits for an activity to the person that `pred` accepts (a card, say). */
+  const waitForActivity = async (pred: (a: Record<string, any>) => boolean, ms = 5000): Promise<Record<string, any>> => {
+    const end = Date.now() + ms;
+    for (;;) {
+      const found = (await activities()).find(pred);
+      if (found !== undefined) return found;
+      if (Date.now() > end) throw new Error(`not received; got ${JSON.stringify(await texts())}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
   return {
     conversationId,
     /** Follows the service to its new port after a restart. */
@@ -58,25 +68,9 @@ async function person() {
       expect(r.status).toBe(200);
     },
     texts,
-    waitFor: async (pred: (t: string) => boolean, ms = 5000): Promise<string> => {
-      const end = Date.now() + ms;
-      for (;;) {
-        const found = (await texts()).find(pred);
-        if (found !== undefined) return found;
-        if (Date.now() > end) throw new Error(`not received; got ${JSON.stringify(await texts())}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
-    /** Waits for an activity to the person that `pred` accepts (a card, say). */
-    waitForActivity: async (pred: (a: Record<string, any>) => boolean, ms = 5000): Promise<Record<string, any>> => {
-      const end = Date.now() + ms;
-      for (;;) {
-        const found = (await activities()).find(pred);
-        if (found !== undefined) return found;
-        if (Date.now() > end) throw new Error(`not received; got ${JSON.stringify(await texts())}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    /** Waits for a text to the person that `pred` accepts. */
+    waitFor: async (pred: (t: string) => boolean, ms = 5000): Promise<string> => (await waitForActivity((a) => pred(a.text ?? ''), ms)).text ?? '',
+    waitForActivity,
   };
 }
 
