@@ -12,7 +12,10 @@
  * SQLite state storage. Reference, also in the same run: that echo bot answering every
  * message with a typical answer card of the service, built once (the cost of sending an
  * answer, without finding it). Each server runs in a child process of its own; the load
- * generator and the stub share this process. Runs alternate between the servers.
+ * generator and the stub share this process. Runs alternate between the servers. Besides
+ * the CPU of each server (all its threads), `mainThreadMsPerTurn` is the time its main
+ * thread was busy per turn (event loop utilisation): when turns/s × that is close to one
+ * second, the main thread is what limits the server.
  *
  *   node --expose-gc dist/bench/http.js [--quick]
  *   BENCH_PROFILE=/tmp/prof node --expose-gc dist/bench/http.js   # + a CPU profile of each run
@@ -35,6 +38,7 @@ interface RunFigures {
   p99: number;
   errors: number;
   serverCpuMsPerTurn: number;
+  mainThreadMsPerTurn: number;
   samples: number[];
 }
 
@@ -45,12 +49,14 @@ interface RunFigures {
 async function measure(server: Served, label: string, run: () => Promise<LoopRun>): Promise<RunFigures> {
   const profiling = process.env.BENCH_PROFILE ? await server.profile() : undefined;
   const cpu0 = await server.cpu();
+  const busy0 = await server.mainBusy();
   const r = await run();
   const cpu1 = await server.cpu();
+  const busy1 = await server.mainBusy();
   await profiling?.stop(path.join(process.env.BENCH_PROFILE!, `${label}.cpuprofile`));
   const l = latency(r.samples);
   if (r.errors) process.stderr.write(`  ${r.errors} errors, e.g. ${r.errorSamples[0]}\n`);
-  return { turnsPerSecond: r.turns / r.seconds, p50: l.p50, p99: l.p99, errors: r.errors, serverCpuMsPerTurn: (cpu1 - cpu0) / Math.max(1, r.turns + r.errors), samples: r.samples };
+  return { turnsPerSecond: r.turns / r.seconds, p50: l.p50, p99: l.p99, errors: r.errors, serverCpuMsPerTurn: (cpu1 - cpu0) / Math.max(1, r.turns + r.errors), mainThreadMsPerTurn: (busy1 - busy0) / Math.max(1, r.turns + r.errors), samples: r.samples };
 }
 
 function summarise(runs: RunFigures[]): Record<string, number> {
@@ -62,6 +68,7 @@ function summarise(runs: RunFigures[]): Record<string, number> {
     p99AllRunsMs: round(all.p99, 2),
     maxMs: round(all.max, 1),
     serverCpuMsPerTurn: round(median(runs.map((r) => r.serverCpuMsPerTurn)), 2),
+    mainThreadMsPerTurn: round(median(runs.map((r) => r.mainThreadMsPerTurn)), 3),
     turns: all.count,
     errors: runs.reduce((a, r) => a + r.errors, 0),
     runs: runs.length,

@@ -196,6 +196,8 @@ export interface Served {
   memory(): Promise<Memory>;
   /** CPU time (user + system, ms) the child has used so far. */
   cpu(): Promise<number>;
+  /** Time (ms) the child's main thread has been busy so far (its event loop not idle). */
+  mainBusy(): Promise<number>;
   /** Starts a CPU profile of the server; `stop` writes it (`.cpuprofile`) to `file`. */
   profile(): Promise<{ stop(file: string): Promise<void> }>;
   close(): Promise<void>;
@@ -253,6 +255,7 @@ export async function serve(mode: 'bot' | 'echo' | 'echo-answer', env: Record<st
     base: `http://127.0.0.1:${port}`,
     memory: () => ask<Memory>('memory'),
     cpu: () => ask<number>('cpu'),
+    mainBusy: () => ask<number>('main-busy'),
     async profile() {
       await ask('profile-start');
       return {

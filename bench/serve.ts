@@ -8,6 +8,7 @@
  */
 import * as fs from 'fs';
 import { Session } from 'inspector';
+import { performance } from 'perf_hooks';
 import { loadConfig } from '../bot/config';
 import { silentLogger } from '../bot/logger';
 import { startApp } from '../bot/server';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
       gc?.();
       const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
       reply(m.id, { rss, heapUsed, heapTotal, external, arrayBuffers });
+    } else if (m.cmd === 'main-busy') {
+      reply(m.id, performance.eventLoopUtilization().active);
     } else if (m.cmd === 'cpu') {
       const u = process.cpuUsage();
       reply(m.id, (u.user + u.system) / 1000);
