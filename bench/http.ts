@@ -48,15 +48,22 @@ interface RunFigures {
  */
 async function measure(server: Served, label: string, run: () => Promise<LoopRun>): Promise<RunFigures> {
   const profiling = process.env.BENCH_PROFILE ? await server.profile() : undefined;
-  const cpu0 = await server.cpu();
-  const busy0 = await server.mainBusy();
+  const before = await server.usage();
   const r = await run();
-  const cpu1 = await server.cpu();
-  const busy1 = await server.mainBusy();
+  const after = await server.usage();
   await profiling?.stop(path.join(process.env.BENCH_PROFILE!, `${label}.cpuprofile`));
   const l = latency(r.samples);
   if (r.errors) process.stderr.write(`  ${r.errors} errors, e.g. ${r.errorSamples[0]}\n`);
-  return { turnsPerSecond: r.turns / r.seconds, p50: l.p50, p99: l.p99, errors: r.errors, serverCpuMsPerTurn: (cpu1 - cpu0) / Math.max(1, r.turns + r.errors), mainThreadMsPerTurn: (busy1 - busy0) / Math.max(1, r.turns + r.errors), samples: r.samples };
+  const handled = Math.max(1, r.turns + r.errors);
+  return {
+    turnsPerSecond: r.turns / r.seconds,
+    p50: l.p50,
+    p99: l.p99,
+    errors: r.errors,
+    serverCpuMsPerTurn: (after.cpuMs - before.cpuMs) / handled,
+    mainThreadMsPerTurn: (after.mainBusyMs - before.mainBusyMs) / handled,
+    samples: r.samples,
+  };
 }
 
 function summarise(runs: RunFigures[]): Record<string, number> {

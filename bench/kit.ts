@@ -194,10 +194,11 @@ export interface Served {
   base: string;
   /** Memory after a forced garbage collection in the child. */
   memory(): Promise<Memory>;
-  /** CPU time (user + system, ms) the child has used so far. */
-  cpu(): Promise<number>;
-  /** Time (ms) the child's main thread has been busy so far (its event loop not idle). */
-  mainBusy(): Promise<number>;
+  /**
+   * What the child has used so far: CPU time (user + system, all threads, ms) and the time
+   * its main thread was busy (its event loop not idle, ms).
+   */
+  usage(): Promise<{ cpuMs: number; mainBusyMs: number }>;
   /** Starts a CPU profile of the server; `stop` writes it (`.cpuprofile`) to `file`. */
   profile(): Promise<{ stop(file: string): Promise<void> }>;
   close(): Promise<void>;
@@ -254,8 +255,7 @@ export async function serve(mode: 'bot' | 'echo' | 'echo-answer', env: Record<st
     port,
     base: `http://127.0.0.1:${port}`,
     memory: () => ask<Memory>('memory'),
-    cpu: () => ask<number>('cpu'),
-    mainBusy: () => ask<number>('main-busy'),
+    usage: () => ask<{ cpuMs: number; mainBusyMs: number }>('usage'),
     async profile() {
       await ask('profile-start');
       return {

@@ -30,11 +30,9 @@ async function main(): Promise<void> {
       gc?.();
       const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
       reply(m.id, { rss, heapUsed, heapTotal, external, arrayBuffers });
-    } else if (m.cmd === 'main-busy') {
-      reply(m.id, performance.eventLoopUtilization().active);
-    } else if (m.cmd === 'cpu') {
+    } else if (m.cmd === 'usage') {
       const u = process.cpuUsage();
-      reply(m.id, (u.user + u.system) / 1000);
+      reply(m.id, { cpuMs: (u.user + u.system) / 1000, mainBusyMs: performance.eventLoopUtilization().active });
     } else if (m.cmd === 'profile-start') {
       // A CPU profile of what follows (the benchmarks' BENCH_PROFILE).
       session = new Session();
