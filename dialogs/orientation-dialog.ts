@@ -101,7 +101,9 @@ export class OrientationDialog extends Dialog {
       const t = this.deps.translate((await this.deps.language.get(dc.context)) ?? 'fr');
       const unsure = result.conclusion === 'unsure' || result.conclusion === 'contradiction' || result.conclusion === 'repeated' || result.conclusion === 'notGoodFaith';
       const actions = unsure ? [t('handoff.offer'), t('feedback.yes'), t('feedback.no')] : [t('feedback.yes'), t('feedback.no'), t('handoff.offer')];
-      await dc.context.sendActivity(MessageFactory.suggestedActions(actions, t('feedback.question')));
+      // The conclusion and "did this help?" in one message, the replies offered under it.
+      const text = result.message ? `${result.message}\n\n**${t('feedback.question')}**` : t('feedback.question');
+      await dc.context.sendActivity(MessageFactory.suggestedActions(actions, text));
       state.pending = { kind: 'feedback', id: result.entryId };
     }
     return Dialog.EndOfTurn;
@@ -260,8 +262,8 @@ export class OrientationDialog extends Dialog {
         if (ending && !state.ratingOffered && this.deps.insights) {
           state.ratingOffered = true;
           state.pending = { kind: 'rating', tries: 0 };
-          await context.sendActivity(t(`smalltalk.${kind}`));
-          await context.sendActivity(MessageFactory.suggestedActions(['1', '2', '3', '4', '5', t('rating.no')], t('rating.ask')));
+          // One message: the goodbye, then the rating asked, the marks offered under it.
+          await context.sendActivity(MessageFactory.suggestedActions(['1', '2', '3', '4', '5', t('rating.no')], `${t(`smalltalk.${kind}`)}\n\n${t('rating.ask')}`));
           break;
         }
         await context.sendActivity(t(`smalltalk.${kind}`));
@@ -371,9 +373,11 @@ export class OrientationDialog extends Dialog {
     state.lastTopic = id;
     await this.deps.insights?.question(context, 'answered', id);
     if (entry.kind === 'error') {
-      // A confessed or feared mistake: kindness first, above the card (one message), then the questions.
-      await context.sendActivity(MessageFactory.attachment(entryCard(kb, entry, lang, t, { commune: state.commune, now: this.deps.now?.() }), t('rightToError.reassure')));
-      const options: RightToErrorOptions = { entryId: id, lang, text: question };
+      // A confessed or feared mistake: kindness first, above the card, which closes on the
+      // first question the message leaves open (one message).
+      const where_ = { commune: state.commune, now: this.deps.now?.() };
+      const lead = { text: t('rightToError.reassure'), card: (closingQuestion?: string) => entryCard(kb, entry, lang, t, { ...where_, closingQuestion }) };
+      const options: RightToErrorOptions = { entryId: id, lang, text: question, lead };
       return dc.beginDialog(RightToErrorDialog.id, options);
     }
     // One message: the card closes on "did this help?", the replies offered under it. (Two

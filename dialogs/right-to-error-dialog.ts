@@ -6,7 +6,7 @@
  * blames, names what the droit à l'erreur does not cover, gives the steps to put it right
  * with the official link and how to avoid it next time; a person unsure can go to a human.
  */
-import { MessageFactory } from 'botbuilder';
+import { Activity, Attachment, MessageFactory } from 'botbuilder';
 import { Dialog, DialogContext, DialogTurnResult } from 'botbuilder-dialogs';
 import type { TFunction } from 'i18next';
 import type { Entry } from '../knowledge/schema';
@@ -34,6 +34,22 @@ export interface RightToErrorOptions {
   lang: string;
   /** The message that led to the entry: it may already answer some questions. */
   text: string;
+  /**
+   * What comes before the first question, in the same message: the kind words and the
+   * error's card, which closes on the question with its answers offered under it (as an
+   * answer's card closes on "did this help?"). One message instead of two: the person
+   * reads the card and the question together, and a turn makes one Bot Connector call
+   * instead of two (issue 8: the turns with two messages made the slowest percent).
+   */
+  lead?: RightToErrorLead;
+}
+
+/** The message a droit à l'erreur conversation starts with (see {@link RightToErrorOptions.lead}). */
+export interface RightToErrorLead {
+  /** Shown above the card. */
+  text: string;
+  /** The error's card, closing on `closingQuestion` when one is given. */
+  card(closingQuestion?: string): Attachment;
 }
 
 /** What the dialog returns to the orientation dialog. */
@@ -42,6 +58,11 @@ export interface RightToErrorResult {
   conclusion?: RightToErrorConclusion;
   /** Set when the person's last message was not an answer and must be handled as a question. */
   reprocess?: boolean;
+  /**
+   * The conclusion in the person's words (limits, steps, link, how to avoid it), not sent
+   * yet: the orientation dialog sends it with "did this help?" in one message.
+   */
+  message?: string;
 }
 
 interface State {
@@ -99,8 +120,8 @@ export class RightToErrorDialog extends Dialog<RightToErrorOptions> {
       answers: { firstTime: found.firstTime, goodFaith: found.goodFaith, putRight: found.putRight },
       unclear: 0,
     } satisfies State);
-    if (found.contradiction) return this.finish(dc, state, 'contradiction');
-    return this.askOrConclude(dc, state, true);
+    if (found.contradiction) return this.finish(dc, state, 'contradiction', options?.lead);
+    return this.askOrConclude(dc, state, true, options?.lead);
   }
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -152,29 +173,42 @@ export class RightToErrorDialog extends Dialog<RightToErrorOptions> {
     return 'other';
   }
 
-  private question(t: TFunction, q: RightToErrorQuestion, prefix?: string): Partial<import('botbuilder').Activity> {
+  /** A question as a message of its own, or closing the lead's card when there is one. */
+  private question(t: TFunction, q: RightToErrorQuestion, prefix?: string, lead?: RightToErrorLead): Partial<Activity> {
     const text = [prefix, t(`rightToError.ask.${q}`)].filter(Boolean).join(' ');
-    return MessageFactory.suggestedActions([t('rightToError.yes'), t('rightToError.no'), t('rightToError.unsure')], text);
+    const answers = [t('rightToError.yes'), t('rightToError.no'), t('rightToError.unsure')];
+    if (!lead) return MessageFactory.suggestedActions(answers, text);
+    const message = MessageFactory.suggestedActions(answers, lead.text);
+    message.attachments = [lead.card(text)];
+    return message;
   }
 
-  private async askOrConclude(dc: DialogContext, state: State, first: boolean): Promise<DialogTurnResult> {
+  private async askOrConclude(dc: DialogContext, state: State, first: boolean, lead?: RightToErrorLead): Promise<DialogTurnResult> {
     const t = this.translate(state.lang);
     const conclusion = conclude(state.answers);
-    if (conclusion) return this.finish(dc, state, conclusion);
+    if (conclusion) return this.finish(dc, state, conclusion, lead);
     const q = nextQuestion(state.answers) as RightToErrorQuestion;
     state.asking = q;
     const open = QUESTIONS.filter((x) => state.answers[x] === undefined).length;
-    await dc.context.sendActivity(this.question(t, q, first ? (open === 1 ? t('rightToError.introOne') : t('rightToError.introMany', { count: open })) : undefined));
+    await dc.context.sendActivity(this.question(t, q, first ? (open === 1 ? t('rightToError.introOne') : t('rightToError.introMany', { count: open })) : undefined, lead));
     return Dialog.EndOfTurn;
   }
 
-  private async finish(dc: DialogContext, state: State, conclusion: RightToErrorConclusion): Promise<DialogTurnResult> {
+  /**
+   * Ends with the conclusion, handed to the orientation dialog to send (with "did this
+   * help?"); a lead not shown yet (the first message decided everything) is sent first.
+   */
+  private async finish(dc: DialogContext, state: State, conclusion: RightToErrorConclusion, lead?: RightToErrorLead): Promise<DialogTurnResult> {
     const t = this.translate(state.lang);
     const entry = this.knowledge.current().kb.byId.get(state.entryId);
     const parts: string[] = [t(`rightToError.conclusion.${conclusion}`)];
     if (entry) parts.push(...this.details(entry, state.lang, t, conclusion));
-    await dc.context.sendActivity(parts.join('\n\n'));
-    return dc.endDialog({ entryId: state.entryId, conclusion } satisfies RightToErrorResult);
+    if (lead) {
+      const message = MessageFactory.text(lead.text);
+      message.attachments = [lead.card()];
+      await dc.context.sendActivity(message);
+    }
+    return dc.endDialog({ entryId: state.entryId, conclusion, message: parts.join('\n\n') } satisfies RightToErrorResult);
   }
 
   /** The entry's own words for the conclusion: limits, steps and link, how to avoid it. */
