@@ -5,7 +5,8 @@
  * person's pace. A turn's latency runs from the request to the moment the stub has the
  * turn's last reply (an answer of the service is one activity, the card closing on "did this
  * help?", as the echo bot's reply is; a fallback is one too, and so is a common mistake, its
- * card closing on the first droit à l'erreur question). Also: memory per thousand
+ * card closing on the first droit à l'erreur question; a mistake whose message already
+ * answers every question is two, the card then the conclusion). Also: memory per thousand
  * conversations.
  *
  * Baseline, in the same run: the echo bot (`echo.ts`) on the service's own server (started by

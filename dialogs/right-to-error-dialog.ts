@@ -203,11 +203,7 @@ export class RightToErrorDialog extends Dialog<RightToErrorOptions> {
     const entry = this.knowledge.current().kb.byId.get(state.entryId);
     const parts: string[] = [t(`rightToError.conclusion.${conclusion}`)];
     if (entry) parts.push(...this.details(entry, state.lang, t, conclusion));
-    if (lead) {
-      const message = MessageFactory.text(lead.text);
-      message.attachments = [lead.card()];
-      await dc.context.sendActivity(message);
-    }
+    if (lead) await dc.context.sendActivity(MessageFactory.attachment(lead.card(), lead.text));
     return dc.endDialog({ entryId: state.entryId, conclusion, message: parts.join('\n\n') } satisfies RightToErrorResult);
   }
 
