@@ -29,11 +29,14 @@ const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss' };
 
 /**
  * The last texts normalised. Ranking one message normalises it about ten times (language,
- * hand-off, small talk, communes, places, mistakes, search...): a few entries are enough,
- * and a miss costs little when the base is built from thousands of texts.
+ * hand-off, small talk, communes, places, mistakes, search...), and a turn also compares it
+ * with fixed texts (the buttons' captions, the titles offered). With 64 entries, emptied
+ * when full, those fixed texts were normalised again on most turns: a third of the calls
+ * missed, about 17 a turn (counted in the HTTP benchmark, issue 8). 1,024 entries hold them
+ * and the messages of many turns; at most about 8 MB with the longest texts kept.
  */
 const recent = new Map<string, string>();
-const RECENT_MAX = 64;
+const RECENT_MAX = 1024;
 /** Texts longer than this are not kept (a message is cut at 1,000 characters before search). */
 const RECENT_MAX_CHARS = 2000;
 const ASCII = /^[\x00-\x7f]*$/;
@@ -74,10 +77,28 @@ export function normalise(text: string): string {
   return out;
 }
 
-/** Splits normalised text into tokens. */
-export function tokens(text: string): string[] {
+/** No tokens: one shared empty list. */
+const NO_TOKENS: readonly string[] = Object.freeze([]);
+/**
+ * The tokens of the last texts split, by normalised text: one message is split about ten
+ * times a turn (language, hand-off, small talk, commands, communes, places...). Shared and
+ * frozen, so that no caller can change another's.
+ */
+const recentTokens = new Map<string, readonly string[]>();
+
+/** Splits normalised text into tokens (a frozen list, shared between callers). */
+export function tokens(text: string): readonly string[] {
   const n = normalise(text);
-  return n === '' ? [] : n.split(' ');
+  if (n === '') return NO_TOKENS;
+  let out = recentTokens.get(n);
+  if (out === undefined) {
+    out = Object.freeze(n.split(' '));
+    if (n.length <= RECENT_MAX_CHARS) {
+      if (recentTokens.size >= RECENT_MAX) recentTokens.clear();
+      recentTokens.set(n, out);
+    }
+  }
+  return out;
 }
 
 let stopwords: ReadonlySet<string> | undefined;

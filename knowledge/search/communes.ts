@@ -15,7 +15,7 @@ export interface FoundCommune {
 
 /** Matches the communes of one département. */
 export class CommuneFinder {
-  private readonly names: Array<{ words: string[]; commune: FoundCommune }>;
+  private readonly names: Array<{ words: readonly string[]; commune: FoundCommune }>;
 
   constructor(communes: Communes) {
     this.names = communes.communes
@@ -26,7 +26,7 @@ export class CommuneFinder {
   }
 
   /** The first commune named in the text, and the text's words without it. */
-  find(text: string): { commune?: FoundCommune; rest: string[] } {
+  find(text: string): { commune?: FoundCommune; rest: readonly string[] } {
     const words = tokens(text);
     // A name can only start at a word of the text: the others are not looked for.
     const present = new Set(words);

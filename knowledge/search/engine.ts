@@ -110,7 +110,7 @@ export class KnowledgeSearch implements KnowledgeSource {
    * A message that confesses or fears a mistake favours the common-error entries; one that
    * does not favours the procedures.
    */
-  private rankedResults(text: string, rest: string[], lang: StemLanguage): RankedResult[] {
+  private rankedResults(text: string, rest: readonly string[], lang: StemLanguage): RankedResult[] {
     const mistake = this.intents.mentionsMistake(text);
     const opts = this.curated.retriever.options;
     const factor = mistake ? 1 + opts.errorCueBoost : 1 - opts.errorNoCuePenalty;

@@ -11,6 +11,17 @@ describe('normalise', () => {
   it('gives no token for emoji or punctuation only', () => {
     expect(tokens('😀 !!! ??')).toEqual([]);
   });
+  it('gives every caller the same tokens, which none can change for the others', () => {
+    const first = tokens('Carte grise perdue');
+    expect(() => (first as string[]).push('volee')).toThrow(TypeError);
+    expect(tokens('carte GRISE perdue')).toEqual(['carte', 'grise', 'perdue']);
+  });
+  it('gives the same results after more texts than it keeps in memory', () => {
+    const before = [normalise('Récépissé de décès'), tokens('Titre de séjour étudiant')];
+    for (let i = 0; i < 3000; i++) tokens(`message numéro ${i}`);
+    expect([normalise('Récépissé de décès'), tokens('Titre de séjour étudiant')]).toEqual(before);
+    expect(before[0]).toBe('recepisse de deces');
+  });
 });
 
 describe('content tokens', () => {

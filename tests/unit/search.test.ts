@@ -59,6 +59,13 @@ describe('decision', () => {
     expect(engine.rank('can I talk to a human please').decision).toBe('handoff');
   });
 
+  it('hands off with a typo in the words that ask, but not for a question that only names the préfecture', () => {
+    expect(engine.rank('je voudrais parlerr a un conseilller').decision).toBe('handoff');
+    expect(engine.rank('passez moi un humainn svp').decision).toBe('handoff');
+    expect(engine.rank('parler a quelqu un de la prefecure').decision).toBe('handoff');
+    expect(engine.rank('a quelle heure ouvre la prefecture de cergy').decision).not.toBe('handoff');
+  });
+
   it('recognises small talk, but not a question that starts with a greeting', () => {
     expect(engine.rank('Bonjour !')).toMatchObject({ decision: 'smalltalk', smalltalk: 'greeting' });
     expect(engine.rank('merci beaucoup')).toMatchObject({ decision: 'smalltalk', smalltalk: 'thanks' });
