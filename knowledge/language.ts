@@ -21,6 +21,18 @@ const MARKERS: Record<Exclude<DetectedLanguage, 'ar'>, ReadonlySet<string>> = {
     'obrigado obrigada perdi carteira autorizacao residencia falar pessoa atendente nao voce').split(' ')),
 };
 
+/** The languages each marker word belongs to (a word may mark several). */
+const LANGS_OF = new Map<string, Array<keyof typeof MARKERS>>();
+for (const lang of Object.keys(MARKERS) as Array<keyof typeof MARKERS>) {
+  for (const w of MARKERS[lang]) {
+    const list = LANGS_OF.get(w);
+    if (list) list.push(lang);
+    else LANGS_OF.set(w, [lang]);
+  }
+}
+/** Languages in the order that breaks ties: French first, then as listed. */
+const ORDER = Object.keys(MARKERS) as Array<keyof typeof MARKERS>;
+
 /** A guess and how sure it is: `confident` when the markers clearly favour one language. */
 export interface LanguageGuess {
   lang: DetectedLanguage;
@@ -30,13 +42,21 @@ export interface LanguageGuess {
 /** Guesses the language of a message; French when nothing tells otherwise. */
 export function detectLanguage(text: string): LanguageGuess {
   if (/[\u0600-\u06ff]/.test(text)) return { lang: 'ar', confident: true };
-  const words = tokens(text);
-  const scores = (Object.keys(MARKERS) as Array<keyof typeof MARKERS>).map((lang) => ({
-    lang,
-    score: words.filter((w) => MARKERS[lang].has(w)).length,
-  }));
-  scores.sort((a, b) => b.score - a.score || (a.lang === 'fr' ? -1 : b.lang === 'fr' ? 1 : 0));
-  const [best, second] = scores;
-  if (!best || best.score === 0) return { lang: 'fr', confident: false };
-  return { lang: best.lang, confident: best.score >= 2 && best.score > (second?.score ?? 0) };
+  // One look per word (not one per word and language): every message is guessed.
+  const scores = { fr: 0, en: 0, es: 0, pt: 0 };
+  for (const w of tokens(text)) {
+    const langs = LANGS_OF.get(w);
+    if (langs) for (const l of langs) scores[l]++;
+  }
+  let best: keyof typeof MARKERS = 'fr';
+  let second = 0;
+  for (const l of ORDER) {
+    if (l === best) continue;
+    if (scores[l] > scores[best]) {
+      second = scores[best];
+      best = l;
+    } else if (scores[l] > second) second = scores[l];
+  }
+  if (scores[best] === 0) return { lang: 'fr', confident: false };
+  return { lang: best, confident: scores[best] >= 2 && scores[best] > second };
 }

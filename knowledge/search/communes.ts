@@ -16,6 +16,11 @@ export interface FoundCommune {
 /** Matches the communes of one département. */
 export class CommuneFinder {
   private readonly names: Array<{ words: readonly string[]; commune: FoundCommune }>;
+  /**
+   * The names (their index in `names`) by first word: a name can only start at a word of the
+   * message, so only those names are looked for, not every commune (a turn's cost, issue 8).
+   */
+  private readonly byFirstWord = new Map<string, number[]>();
 
   constructor(communes: Communes) {
     this.names = communes.communes
@@ -23,15 +28,27 @@ export class CommuneFinder {
       // One- or two-letter names ("Us") are ordinary words far more often than places.
       .filter((n) => n.words.join('').length > 3)
       .sort((a, b) => b.words.length - a.words.length);
+    this.names.forEach((n, i) => {
+      const first = n.words[0] as string;
+      const list = this.byFirstWord.get(first);
+      if (list) list.push(i);
+      else this.byFirstWord.set(first, [i]);
+    });
   }
 
-  /** The first commune named in the text, and the text's words without it. */
+  /** The first commune named in the text (longest names first), and the text's words without it. */
   find(text: string): { commune?: FoundCommune; rest: readonly string[] } {
     const words = tokens(text);
-    // A name can only start at a word of the text: the others are not looked for.
-    const present = new Set(words);
-    for (const { words: name, commune } of this.names) {
-      if (!present.has(name[0] as string)) continue;
+    let candidates: number[] | undefined;
+    for (const w of words) {
+      const list = this.byFirstWord.get(w);
+      if (list) (candidates ??= []).push(...list);
+    }
+    if (!candidates) return { rest: words };
+    // In the order of `names`: a longer name first ("Saint-Ouen-l'Aumône" before "Saint-Ouen").
+    candidates.sort((a, b) => a - b);
+    for (const c of candidates) {
+      const { words: name, commune } = this.names[c]!;
       for (let i = 0; i + name.length <= words.length; i++) {
         if (name.every((w, k) => words[i + k] === w)) {
           return { commune, rest: [...words.slice(0, i), ...words.slice(i + name.length)] };

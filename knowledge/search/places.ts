@@ -25,6 +25,13 @@ const CUES: string[][] = [
   'je suis de', 'je viens de', 'commune de', 'ville de', 'mairie de', 'i live in', 'i live at', 'i m from', 'im from', 'living in', 'i live',
   'vivo en', 'moro em', 'vivo em',
 ].map((c) => c.split(' '));
+/** The cues (their index in `CUES`) by first word: most messages hold none of these words. */
+const CUES_BY_FIRST_WORD = new Map<string, number[]>();
+CUES.forEach((cue, n) => {
+  const list = CUES_BY_FIRST_WORD.get(cue[0] as string);
+  if (list) list.push(n);
+  else CUES_BY_FIRST_WORD.set(cue[0] as string, [n]);
+});
 /** Words between the cue and the name. */
 const LINKS = new Set(['a', 'au', 'aux', 'en', 'dans', 'sur', 'in', 'at', 'the', 'le', 'la', 'les', 'l', 'em', 'de', 'du']);
 /** Words that end a place name. */
@@ -65,16 +72,22 @@ export class PlaceLocator {
   /** The place the person lives in, when the text says so and it is not a local commune. */
   locate(text: string): PlaceOutside | undefined {
     const words = tokens(text);
-    for (const cue of CUES) {
-      for (let i = 0; i + cue.length <= words.length; i++) {
-        if (!startsAt(words, i, cue)) continue;
-        let j = i + cue.length;
-        while (j < words.length && LINKS.has(words[j] as string)) j++;
-        const name: string[] = [];
-        while (j < words.length && name.length < 5 && !STOP.has(words[j] as string)) name.push(words[j++] as string);
-        const found = this.named(name, text);
-        if (found) return found;
+    // Where each cue starts, in the order of the cues then of the words, as looking for each
+    // cue at every word would find them; only at the words that start a cue.
+    const starts: Array<{ cue: number; at: number }> = [];
+    for (let i = 0; i < words.length; i++) {
+      for (const n of CUES_BY_FIRST_WORD.get(words[i] as string) ?? []) {
+        if (i + (CUES[n] as string[]).length <= words.length && startsAt(words, i, CUES[n] as string[])) starts.push({ cue: n, at: i });
       }
+    }
+    starts.sort((a, b) => a.cue - b.cue || a.at - b.at);
+    for (const { cue, at } of starts) {
+      let j = at + (CUES[cue] as string[]).length;
+      while (j < words.length && LINKS.has(words[j] as string)) j++;
+      const name: string[] = [];
+      while (j < words.length && name.length < 5 && !STOP.has(words[j] as string)) name.push(words[j++] as string);
+      const found = this.named(name, text);
+      if (found) return found;
     }
     return undefined;
   }
