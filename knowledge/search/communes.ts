@@ -39,22 +39,28 @@ export class CommuneFinder {
   /** The first commune named in the text (longest names first), and the text's words without it. */
   find(text: string): { commune?: FoundCommune; rest: readonly string[] } {
     const words = tokens(text);
-    let candidates: number[] | undefined;
-    for (const w of words) {
-      const list = this.byFirstWord.get(w);
-      if (list) (candidates ??= []).push(...list);
-    }
-    if (!candidates) return { rest: words };
-    // In the order of `names`: a longer name first ("Saint-Ouen-l'Aumône" before "Saint-Ouen").
-    candidates.sort((a, b) => a - b);
-    for (const c of candidates) {
-      const { words: name, commune } = this.names[c]!;
-      for (let i = 0; i + name.length <= words.length; i++) {
-        if (name.every((w, k) => words[i + k] === w)) {
-          return { commune, rest: [...words.slice(0, i), ...words.slice(i + name.length)] };
+    // The name first in `names` (a longer name before a shorter: "Saint-Ouen-l'Aumône"
+    // before "Saint-Ouen"), at its first place in the text.
+    let found = -1;
+    let at = -1;
+    for (let i = 0; i < words.length; i++) {
+      const list = this.byFirstWord.get(words[i] as string);
+      if (!list) continue;
+      for (const n of list) {
+        if (found !== -1 && n >= found) break;
+        const name = this.names[n]!.words;
+        if (i + name.length > words.length) continue;
+        let k = 1;
+        while (k < name.length && words[i + k] === name[k]) k++;
+        if (k === name.length) {
+          found = n;
+          at = i;
+          break;
         }
       }
     }
-    return { rest: words };
+    if (found === -1) return { rest: words };
+    const length = this.names[found]!.words.length;
+    return { commune: this.names[found]!.commune, rest: [...words.slice(0, at), ...words.slice(at + length)] };
   }
 }

@@ -14,6 +14,9 @@ interface StemMatch {
   similarity: number;
 }
 
+/** Words whose exact stems are kept per language order (a word takes about 100 bytes). */
+const EXACT_CACHE_MAX = 20_000;
+
 /** The per-entry evidence for a query, before the decision. */
 export interface Scored {
   entry: number;
@@ -55,6 +58,8 @@ export type RankingOptions = typeof RANKING;
 export class Retriever {
   private readonly corrector: Corrector;
   private readonly fuzzyCache = new Map<string, StemMatch[]>();
+  /** {@link matchExact}'s answers, by language order then word (callers never change them). */
+  private readonly exactCache = new Map<string, Map<string, string[]>>();
   private readonly maxIdf: number;
 
   // Scratch space of `score`, one slot per entry, zero between queries. Ranking is
@@ -131,7 +136,18 @@ export class Retriever {
   }
 
   private matchExact(token: string, langs: readonly StemLanguage[]): string[] {
-    return langs.map((l) => keyed(l, stem(token, l))).filter((k, i, all) => all.indexOf(k) === i && this.index.postings.has(k));
+    // Asked two to three times per word of every message (split, match, phrases), each time
+    // stemming in every language: kept per language order and word, the index being fixed.
+    const order = langs.join(',');
+    let byToken = this.exactCache.get(order);
+    if (!byToken) this.exactCache.set(order, (byToken = new Map()));
+    let out = byToken.get(token);
+    if (out === undefined) {
+      out = langs.map((l) => keyed(l, stem(token, l))).filter((k, i, all) => all.indexOf(k) === i && this.index.postings.has(k));
+      if (byToken.size >= EXACT_CACHE_MAX) byToken.clear();
+      byToken.set(token, out);
+    }
+    return out;
   }
 
   /** Scores every entry that holds evidence for the query, best first. */
