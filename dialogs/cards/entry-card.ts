@@ -122,9 +122,53 @@ function communeSite(kb: KnowledgeBase, entry: Entry, commune: CardContext['comm
   return siteForArrondissement(kb, commune.arrondissement);
 }
 
-/** Builds the Adaptive Card answering with one entry, in the person's language. */
+/**
+ * The cards built during the current minute, by base, translation, entry, then language,
+ * commune and closing question. A card changes only with those and with the opening status,
+ * which changes from one minute to the next at most ({@link openingStatus}); building one was
+ * a tenth of the bot's own work on an answered question (issue 8). They are frozen, being
+ * shared by every answer of that minute.
+ */
+const cardsOfMinute = { minute: NaN, cards: new WeakMap<KnowledgeBase, WeakMap<TFunction, WeakMap<Entry, Map<string, Attachment>>>>() };
+/** At most this many cards per entry and translation in a minute (communes × questions). */
+const MAX_CARDS_PER_ENTRY = 200;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * The Adaptive Card answering with one entry, in the person's language: built once a minute
+ * for the same base, entry, language, commune and closing question, and frozen.
+ */
 export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFunction, where_: CardContext = {}): Attachment {
   const now = where_.now ?? new Date();
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== cardsOfMinute.minute) {
+    cardsOfMinute.minute = minute;
+    cardsOfMinute.cards = new WeakMap();
+  }
+  let byT = cardsOfMinute.cards.get(kb);
+  if (!byT) cardsOfMinute.cards.set(kb, (byT = new WeakMap()));
+  let byEntry = byT.get(t);
+  if (!byEntry) byT.set(t, (byEntry = new WeakMap()));
+  let cards = byEntry.get(entry);
+  if (!cards) byEntry.set(entry, (cards = new Map()));
+  const key = `${lang}\n${where_.commune?.name ?? ''}\n${where_.commune?.arrondissement ?? ''}\n${where_.closingQuestion ?? ''}`;
+  let card = cards.get(key);
+  if (!card) {
+    card = deepFreeze(buildEntryCard(kb, entry, lang, t, where_, now));
+    if (cards.size >= MAX_CARDS_PER_ENTRY) cards.clear();
+    cards.set(key, card);
+  }
+  return card;
+}
+
+function buildEntryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFunction, where_: CardContext, now: Date): Attachment {
   const text = entryText(entry, lang);
   const body: CardElement[] = [textBlock(text.title, { size: 'Large', weight: 'Bolder' }), textBlock(text.summary)];
   if (!(entry.text as Record<string, unknown>)[lang]) body.push(textBlock(t('card.untranslated'), { isSubtle: true, size: 'Small' }));

@@ -72,3 +72,34 @@ describe('without a closing question', () => {
     expect(stamp.body.some((e: any) => e.separator === true)).toBe(false);
   });
 });
+
+describe('built once a minute', () => {
+  const entry = kb.byId.get('armes')!;
+  const at = (iso: string, commune?: { name: string; arrondissement: string }) => entryCard(kb, entry, 'fr', fr, { now: new Date(iso), commune });
+  const hours = (c: any): string | undefined => c.content.body.find((b: any) => b.type === 'FactSet').facts.find((f: any) => f.title === fr('card.hours'))?.value;
+
+  it('gives the same card, frozen, to every answer of the same minute', () => {
+    const first = at('2026-11-23T09:00:05Z');
+    expect(at('2026-11-23T09:00:55Z')).toBe(first);
+    expect(Object.isFrozen(first.content.body[0])).toBe(true);
+    expect(() => first.content.body.push({ type: 'TextBlock', text: 'ajouté' })).toThrow(TypeError);
+  });
+
+  it('follows the opening hours from one minute to another', () => {
+    expect(hours(at('2026-11-23T09:00:00Z'))).toBe(fr('card.openNow'));
+    // Monday 23:00 in Paris: closed, with the next opening.
+    expect(hours(at('2026-11-23T22:00:00Z'))).not.toBe(fr('card.openNow'));
+    expect(hours(at('2026-11-23T22:00:00Z'))).toBeDefined();
+  });
+
+  it('is another card for another commune or another question', () => {
+    const commune = kb.communes.communes[0]!;
+    const plain = at('2026-11-23T09:00:00Z');
+    const withCommune = at('2026-11-23T09:00:00Z', { name: commune.name, arrondissement: commune.arrondissement });
+    expect(withCommune).not.toBe(plain);
+    expect(JSON.stringify(withCommune.content)).toContain(commune.name);
+    const closed = entryCard(kb, entry, 'fr', fr, { now: new Date('2026-11-23T09:00:00Z'), closingQuestion: fr('feedback.question') });
+    expect(closed).not.toBe(plain);
+    expect(closed.content.body.at(-1).text).toBe(fr('feedback.question'));
+  });
+});
