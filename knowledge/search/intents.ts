@@ -16,9 +16,11 @@ export type RightToErrorCue = 'repeated' | 'firstTime' | 'deliberate' | 'fixed' 
 export type Command = { kind: 'help' | 'restart' | 'language' | 'newTopic' | 'erase' } | { kind: 'setLanguage'; lang: string };
 
 /**
- * A phrase's words, in order, with its distinct words longest first: a phrase occurs only
- * where all its words are, and its longest word is the one most messages lack, so that most
- * phrases are ruled out by one look (the hand-off phrases were a tenth of a turn's search).
+ * A phrase's words, in order, with its distinct words in the order they are best checked
+ * (`rarestFirst`): a phrase occurs only where all its words are, so the words of under five
+ * letters come first (one set lookup each, no typo allowed), then the longer ones, longest
+ * first: the longest is the word most messages lack, and most phrases are ruled out by one
+ * look (matching the hand-off phrases was a tenth of a turn's search, issue 8).
  */
 type PhraseTokens = readonly string[] & { readonly rarestFirst: readonly string[] };
 
