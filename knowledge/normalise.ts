@@ -28,19 +28,33 @@ function stemmer(lang: StemLanguage): Stemmer {
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss' };
 
 /**
- * The last texts normalised. Ranking one message normalises it about ten times (language,
- * hand-off, small talk, communes, places, mistakes, search...), and a turn also compares it
- * with fixed texts (the buttons' captions, the titles offered). With 64 entries, emptied
- * when full, those fixed texts were normalised again on most turns: a third of the calls
- * missed, about 17 a turn (counted in the HTTP benchmark, issue 8). 1,024 entries hold them
- * and the messages of many turns; at most about 8 MB with the longest texts kept.
+ * The last texts normalised, with their tokens once asked for. Ranking one message
+ * normalises and splits it about ten times (language, hand-off, small talk, commands,
+ * communes, places, mistakes, search...), and a turn also compares it with fixed texts (the
+ * buttons' captions, the titles offered). With 64 entries, emptied when full, those fixed
+ * texts were normalised again on most turns: a third of the calls missed, about 17 a turn
+ * (counted in the HTTP benchmark, issue 8). 1,024 entries hold them and the messages of many
+ * turns; at most about 8 MB with the longest texts kept. The tokens are frozen, being shared.
  */
-const recent = new Map<string, string>();
+const recent = new Map<string, { normalised: string; tokens?: readonly string[] }>();
 const RECENT_MAX = 1024;
 /** Texts longer than this are not kept (a message is cut at 1,000 characters before search). */
 const RECENT_MAX_CHARS = 2000;
 const ASCII = /^[\x00-\x7f]*$/;
 const ARABIC_BLOCK = /[\u0600-\u06ff]/;
+
+/** The kept entry of a text, made (and kept, when not too long) on first sight. */
+function remembered(text: string): { normalised: string; tokens?: readonly string[] } {
+  let entry = recent.get(text);
+  if (entry === undefined) {
+    entry = { normalised: normaliseNow(text) };
+    if (text.length <= RECENT_MAX_CHARS) {
+      if (recent.size >= RECENT_MAX) recent.clear();
+      recent.set(text, entry);
+    }
+  }
+  return entry;
+}
 
 /**
  * Lower-cases, removes accents (Latin) and vowel marks (Arabic), turns apostrophes and
@@ -48,57 +62,39 @@ const ARABIC_BLOCK = /[\u0600-\u06ff]/;
  * "j ai perdu ma carte grise".
  */
 export function normalise(text: string): string {
-  let out = recent.get(text);
-  if (out !== undefined) return out;
+  return remembered(text).normalised;
+}
+
+function normaliseNow(text: string): string {
   if (ASCII.test(text)) {
     // The same result without decomposition: ASCII has no accents, ligatures or Arabic,
     // and its only letters and digits are a-z and 0-9 once lower-cased.
-    out = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-  } else {
-    out = text
-      .toLowerCase()
-      .replace(/[œæß]/g, (c) => LIGATURES[c] ?? c)
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '');
-    // Arabic forms decompose into the Arabic block: without it, nothing to replace.
-    if (ARABIC_BLOCK.test(out)) {
-      out = out
-        .replace(/[\u064b-\u065f\u0670\u0640]/g, '') // Arabic harakat and tatweel
-        .replace(/[أإآ]/g, 'ا')
-        .replace(/ة/g, 'ه')
-        .replace(/ى/g, 'ي');
-    }
-    out = out.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+    return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
   }
-  if (text.length <= RECENT_MAX_CHARS) {
-    if (recent.size >= RECENT_MAX) recent.clear();
-    recent.set(text, out);
+  let out = text
+    .toLowerCase()
+    .replace(/[œæß]/g, (c) => LIGATURES[c] ?? c)
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '');
+  // Arabic forms decompose into the Arabic block: without it, nothing to replace.
+  if (ARABIC_BLOCK.test(out)) {
+    out = out
+      .replace(/[\u064b-\u065f\u0670\u0640]/g, '') // Arabic harakat and tatweel
+      .replace(/[أإآ]/g, 'ا')
+      .replace(/ة/g, 'ه')
+      .replace(/ى/g, 'ي');
   }
-  return out;
+  return out.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
 }
 
 /** No tokens: one shared empty list. */
 const NO_TOKENS: readonly string[] = Object.freeze([]);
-/**
- * The tokens of the last texts split, by normalised text: one message is split about ten
- * times a turn (language, hand-off, small talk, commands, communes, places...). Shared and
- * frozen, so that no caller can change another's.
- */
-const recentTokens = new Map<string, readonly string[]>();
 
 /** Splits normalised text into tokens (a frozen list, shared between callers). */
 export function tokens(text: string): readonly string[] {
-  const n = normalise(text);
-  if (n === '') return NO_TOKENS;
-  let out = recentTokens.get(n);
-  if (out === undefined) {
-    out = Object.freeze(n.split(' '));
-    if (n.length <= RECENT_MAX_CHARS) {
-      if (recentTokens.size >= RECENT_MAX) recentTokens.clear();
-      recentTokens.set(n, out);
-    }
-  }
-  return out;
+  const entry = remembered(text);
+  entry.tokens ??= entry.normalised === '' ? NO_TOKENS : Object.freeze(entry.normalised.split(' '));
+  return entry.tokens;
 }
 
 let stopwords: ReadonlySet<string> | undefined;
@@ -113,8 +109,6 @@ export function isStopword(token: string): boolean {
 export function contentTokens(text: string): string[] {
   return tokens(text).filter((t) => !isStopword(t) && (t.length > 1 || /\d/.test(t)));
 }
-
-const ARABIC = /[\u0600-\u06ff]/;
 
 /**
  * Stems already computed, per language. The Snowball stemmers are the most expensive step of
@@ -131,7 +125,7 @@ export function stem(token: string, lang: StemLanguage): string {
   if (!cache) stemCache.set(lang, (cache = new Map()));
   let s = cache.get(token);
   if (s === undefined) {
-    if (ARABIC.test(token)) s = stemmer('ar').stem(token);
+    if (ARABIC_BLOCK.test(token)) s = stemmer('ar').stem(token);
     else if (/^\d+$/.test(token)) s = token;
     else s = stemmer(lang).stem(token);
     if (cache.size >= STEM_CACHE_MAX) cache.clear();

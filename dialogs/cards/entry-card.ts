@@ -79,23 +79,37 @@ function whenFormat(lang: string): Intl.DateTimeFormat {
 }
 
 /**
- * The opening status of each site and language during the current minute: every answer card
- * computed it again (time zone, holidays, the next opening days ahead), and it only changes
- * from one minute to the next: schedules are HH:MM ranges, and the next opening found from
- * any instant of a minute is the same (issue 8, a turn's CPU).
+ * What is kept during the current minute, and forgotten when the clock moves to the next:
+ * - the opening status of each site and language: every answer card computed it again (time
+ *   zone, holidays, the next opening days ahead), and it only changes from one minute to the
+ *   next (schedules are HH:MM ranges, and the next opening found from any instant of a minute
+ *   is the same);
+ * - the answer cards, by base, translation, entry, then language, commune and closing
+ *   question: a card changes only with those and with the opening status; building one was
+ *   a tenth of the bot's own work on an answered question. They are frozen, being shared by
+ *   every answer of that minute.
+ * (Issue 8, a turn's CPU.)
  */
-const statusOfMinute = { minute: NaN, hours: new WeakMap<object, Map<string, string | undefined>>() };
+interface MinuteMemo {
+  minute: number;
+  hours: WeakMap<object, Map<string, string | undefined>>;
+  cards: WeakMap<KnowledgeBase, WeakMap<TFunction, WeakMap<Entry, Map<string, Attachment>>>>;
+}
+let memo: MinuteMemo = { minute: NaN, hours: new WeakMap(), cards: new WeakMap() };
+
+/** The memo of `now`'s minute (a new one when the minute changed). */
+function memoOf(now: Date): MinuteMemo {
+  const minute = Math.floor(now.getTime() / 60_000);
+  if (minute !== memo.minute) memo = { minute, hours: new WeakMap(), cards: new WeakMap() };
+  return memo;
+}
 
 /** Whether a site is open now, or when it opens, in words. */
 function openingStatus(site: Service, lang: string, t: TFunction, now: Date): string | undefined {
   if (!site.hours) return undefined;
-  const minute = Math.floor(now.getTime() / 60_000);
-  if (minute !== statusOfMinute.minute) {
-    statusOfMinute.minute = minute;
-    statusOfMinute.hours = new WeakMap();
-  }
-  let byLang = statusOfMinute.hours.get(site.hours);
-  if (!byLang) statusOfMinute.hours.set(site.hours, (byLang = new Map()));
+  const { hours } = memoOf(now);
+  let byLang = hours.get(site.hours);
+  if (!byLang) hours.set(site.hours, (byLang = new Map()));
   if (byLang.has(lang)) return byLang.get(lang);
   const status = computeOpeningStatus(site, lang, t, now);
   byLang.set(lang, status);
@@ -122,14 +136,6 @@ function communeSite(kb: KnowledgeBase, entry: Entry, commune: CardContext['comm
   return siteForArrondissement(kb, commune.arrondissement);
 }
 
-/**
- * The cards built during the current minute, by base, translation, entry, then language,
- * commune and closing question. A card changes only with those and with the opening status,
- * which changes from one minute to the next at most ({@link openingStatus}); building one was
- * a tenth of the bot's own work on an answered question (issue 8). They are frozen, being
- * shared by every answer of that minute.
- */
-const cardsOfMinute = { minute: NaN, cards: new WeakMap<KnowledgeBase, WeakMap<TFunction, WeakMap<Entry, Map<string, Attachment>>>>() };
 /** At most this many cards per entry and translation in a minute (communes × questions). */
 const MAX_CARDS_PER_ENTRY = 200;
 
@@ -147,13 +153,9 @@ function deepFreeze<T>(value: T): T {
  */
 export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFunction, where_: CardContext = {}): Attachment {
   const now = where_.now ?? new Date();
-  const minute = Math.floor(now.getTime() / 60_000);
-  if (minute !== cardsOfMinute.minute) {
-    cardsOfMinute.minute = minute;
-    cardsOfMinute.cards = new WeakMap();
-  }
-  let byT = cardsOfMinute.cards.get(kb);
-  if (!byT) cardsOfMinute.cards.set(kb, (byT = new WeakMap()));
+  const { cards: byBase } = memoOf(now);
+  let byT = byBase.get(kb);
+  if (!byT) byBase.set(kb, (byT = new WeakMap()));
   let byEntry = byT.get(t);
   if (!byEntry) byT.set(t, (byEntry = new WeakMap()));
   let cards = byEntry.get(entry);

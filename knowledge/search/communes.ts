@@ -5,6 +5,7 @@
  */
 import { Communes } from '../schema';
 import { tokens } from '../normalise';
+import { byFirstWord } from './first-words';
 
 /** A commune found in a message. */
 export interface FoundCommune {
@@ -20,7 +21,7 @@ export class CommuneFinder {
    * The names (their index in `names`) by first word: a name can only start at a word of the
    * message, so only those names are looked for, not every commune (a turn's cost, issue 8).
    */
-  private readonly byFirstWord = new Map<string, number[]>();
+  private readonly byFirstWord: ReadonlyMap<string, readonly number[]>;
 
   constructor(communes: Communes) {
     this.names = communes.communes
@@ -28,12 +29,7 @@ export class CommuneFinder {
       // One- or two-letter names ("Us") are ordinary words far more often than places.
       .filter((n) => n.words.join('').length > 3)
       .sort((a, b) => b.words.length - a.words.length);
-    this.names.forEach((n, i) => {
-      const first = n.words[0] as string;
-      const list = this.byFirstWord.get(first);
-      if (list) list.push(i);
-      else this.byFirstWord.set(first, [i]);
-    });
+    this.byFirstWord = byFirstWord(this.names.map((n) => n.words));
   }
 
   /** The first commune named in the text (longest names first), and the text's words without it. */

@@ -8,6 +8,7 @@ import type { Communes } from '../schema';
 import type { FrenchCommune } from '../france-communes';
 import { normalise, tokens } from '../normalise';
 import { editDistance } from './edit-distance';
+import { byFirstWord } from './first-words';
 
 /** A place named in a message that is not a commune of the département. */
 export interface PlaceOutside {
@@ -26,12 +27,7 @@ const CUES: string[][] = [
   'vivo en', 'moro em', 'vivo em',
 ].map((c) => c.split(' '));
 /** The cues (their index in `CUES`) by first word: most messages hold none of these words. */
-const CUES_BY_FIRST_WORD = new Map<string, number[]>();
-CUES.forEach((cue, n) => {
-  const list = CUES_BY_FIRST_WORD.get(cue[0] as string);
-  if (list) list.push(n);
-  else CUES_BY_FIRST_WORD.set(cue[0] as string, [n]);
-});
+const CUES_BY_FIRST_WORD = byFirstWord(CUES);
 /** Words between the cue and the name. */
 const LINKS = new Set(['a', 'au', 'aux', 'en', 'dans', 'sur', 'in', 'at', 'the', 'le', 'la', 'les', 'l', 'em', 'de', 'du']);
 /** Words that end a place name. */
