@@ -4,6 +4,7 @@
  * with an app id it validates every incoming token.
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
+import { AuthenticationConstants } from 'botframework-connector';
 import { Config } from './config';
 import { Logger } from './logger';
 import { pseudonym } from './redact';
@@ -18,29 +19,85 @@ interface PipelineHolder {
 /** The name of the timeout policy in the Bot Connector client's pipeline. */
 export const CONNECTOR_TIMEOUT_POLICY = 'connector-timeout';
 
+/** Bot Connector clients kept for reuse at most (one per service URL and audience in use). */
+export const MAX_KEPT_CONNECTOR_CLIENTS = 64;
+
+type Factory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+type Client = Awaited<ReturnType<Factory['create']>>;
+
 /**
- * Gives every Bot Connector call (replies, cards, proactive messages, Teams threads) made
- * through this authentication a timeout: a Bot Connector (or the service's own Direct Line
- * endpoint) that stops answering cannot hold a turn, and the connection under it, forever.
- * botbuilder's ConnectorFactory replaces any `requestPolicyFactories` given in its options,
- * so the policy is added to each client it creates.
+ * What makes two of botbuilder's connector factories create the same client: the identity
+ * the bot signs as and where it logs in (`ConnectorFactoryImpl`'s fields), the audience and
+ * the service URL. Undefined for a factory that does not expose them: its clients are not kept.
  */
-export function withConnectorTimeout(auth: ConfigurationBotFrameworkAuthentication, timeoutMs: number): void {
-  type Factory = ReturnType<ConfigurationBotFrameworkAuthentication['createConnectorFactory']>;
+function clientKey(factory: Factory, serviceUrl: string, audience: string | undefined): string | undefined {
+  const f = factory as unknown as { appId?: unknown; toChannelFromBotOAuthScope?: unknown; loginEndpoint?: unknown; validateAuthority?: unknown };
+  if (typeof f.toChannelFromBotOAuthScope !== 'string' || typeof f.loginEndpoint !== 'string') return undefined;
+  return JSON.stringify([f.appId ?? '', audience ?? f.toChannelFromBotOAuthScope, f.loginEndpoint, f.validateAuthority ?? null, serviceUrl]);
+}
+
+/**
+ * Shapes every Bot Connector client (replies, cards, proactive messages, Teams threads) made
+ * through this authentication:
+ * - a timeout on every call: a Bot Connector (or the service's own Direct Line endpoint) that
+ *   stops answering cannot hold a turn, and the connection under it, forever. botbuilder's
+ *   ConnectorFactory replaces any `requestPolicyFactories` given in its options, so the policy
+ *   is added to each client it creates;
+ * - reuse: botbuilder creates a client, with its whole HTTP pipeline, for every turn (about a
+ *   twentieth of an echo turn's CPU in profiles). A client holds no state of a turn (its
+ *   credentials fetch and cache tokens per call), so one is kept per identity, audience and
+ *   service URL, as botbuilder's older BotFrameworkAdapter did. At most
+ *   {@link MAX_KEPT_CONNECTOR_CLIENTS} are kept, the oldest dropped first: without an app id
+ *   the service URL comes from unauthenticated requests, and must not grow the memory.
+ */
+export function withConnectorClients(auth: ConfigurationBotFrameworkAuthentication, timeoutMs: number): void {
+  const kept = new Map<string, Promise<Client>>();
+  const make = async (create: Factory['create'], serviceUrl: string, audience?: string): Promise<Client> => {
+    const client = await create(serviceUrl, audience);
+    (client as unknown as PipelineHolder).client?.pipeline?.addPolicy({
+      name: CONNECTOR_TIMEOUT_POLICY,
+      sendRequest: (request, next) => {
+        if (!(request.timeout > 0) || request.timeout > timeoutMs) request.timeout = timeoutMs;
+        return next(request);
+      },
+    });
+    return client;
+  };
   const wrap = (factory: Factory): Factory => {
     const create = factory.create.bind(factory);
-    factory.create = async (serviceUrl, audience) => {
-      const client = await create(serviceUrl, audience);
-      (client as unknown as PipelineHolder).client?.pipeline?.addPolicy({
-        name: CONNECTOR_TIMEOUT_POLICY,
-        sendRequest: (request, next) => {
-          if (!(request.timeout > 0) || request.timeout > timeoutMs) request.timeout = timeoutMs;
-          return next(request);
-        },
-      });
+    factory.create = (serviceUrl, audience) => {
+      const key = clientKey(factory, serviceUrl, audience);
+      if (key === undefined) return make(create, serviceUrl, audience);
+      let client = kept.get(key);
+      if (!client) {
+        if (kept.size >= MAX_KEPT_CONNECTOR_CLIENTS) kept.delete(kept.keys().next().value!);
+        client = make(create, serviceUrl, audience);
+        kept.set(key, client);
+        // A client that could not be made (credentials refused) is not kept: the next turn tries again.
+        client.catch(() => {
+          if (kept.get(key) === client) kept.delete(key);
+        });
+      }
       return client;
     };
     return factory;
+  };
+  // botbuilder also makes a user token client (OAuth sign-in, which this bot does not use)
+  // for every turn, with a pipeline of its own: one is kept per app id the claims name.
+  const tokenClients = new Map<string, ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>();
+  const createUserTokenClient = auth.createUserTokenClient.bind(auth);
+  auth.createUserTokenClient = (identity) => {
+    const key = String(identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '');
+    let client = tokenClients.get(key);
+    if (!client) {
+      if (tokenClients.size >= MAX_KEPT_CONNECTOR_CLIENTS) tokenClients.delete(tokenClients.keys().next().value!);
+      client = createUserTokenClient(identity);
+      tokenClients.set(key, client);
+      client.catch(() => {
+        if (tokenClients.get(key) === client) tokenClients.delete(key);
+      });
+    }
+    return client;
   };
   // Proactive messages get their factory here; incoming turns with their authentication.
   const createFactory = auth.createConnectorFactory.bind(auth);
@@ -67,7 +124,7 @@ export function createAdapter(config: Config, logger: Logger, translate: Transla
     MicrosoftAppType: config.microsoftAppType,
     MicrosoftAppTenantId: config.microsoftAppTenantId,
   });
-  withConnectorTimeout(auth, config.limits.connectorTimeoutSeconds * 1000);
+  withConnectorClients(auth, config.limits.connectorTimeoutSeconds * 1000);
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context: TurnContext, error: Error): Promise<void> => {
     const a = context.activity;
