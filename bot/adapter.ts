@@ -33,7 +33,8 @@ type Client = Awaited<ReturnType<Factory['create']>>;
 function clientKey(factory: Factory, serviceUrl: string, audience: string | undefined): string | undefined {
   const f = factory as unknown as { appId?: unknown; toChannelFromBotOAuthScope?: unknown; loginEndpoint?: unknown; validateAuthority?: unknown };
   if (typeof f.toChannelFromBotOAuthScope !== 'string' || typeof f.loginEndpoint !== 'string') return undefined;
-  return JSON.stringify([f.appId ?? '', audience ?? f.toChannelFromBotOAuthScope, f.loginEndpoint, f.validateAuthority ?? null, serviceUrl]);
+  // Joined on a character none of them holds (a JSON array of them cost a few µs a turn).
+  return `${String(f.appId ?? '')}\u0000${audience ?? f.toChannelFromBotOAuthScope}\u0000${f.loginEndpoint}\u0000${String(f.validateAuthority)}\u0000${serviceUrl}`;
 }
 
 /**
