@@ -37,6 +37,40 @@ function clientKey(factory: Factory, serviceUrl: string, audience: string | unde
   return `${String(f.appId ?? '')}\u0000${audience ?? f.toChannelFromBotOAuthScope}\u0000${f.loginEndpoint}\u0000${String(f.validateAuthority)}\u0000${serviceUrl}`;
 }
 
+/** The parts of an operation of the Bot Connector client's that {@link activityBodyAsJson} reads. */
+interface OperationSpec {
+  requestBody?: { mapper?: { type?: { name?: string; className?: string } } };
+}
+
+/** Operations whose Activity body goes out as plain JSON, made once per operation of botframework-connector. */
+const asJson = new WeakMap<object, OperationSpec>();
+
+/**
+ * The operation `spec` with an Activity body sent as its JSON (`JSON.stringify`), instead of
+ * walking it with the connector's model mappers first. That walk (one call, with its options
+ * object, name split and path string, per property of the Activity model and of every nested
+ * account, action and attachment) allocated about 80 KB and cost more than the rest of a
+ * reply's HTTP call in profiles, for the same JSON: the activities this service sends hold
+ * only the model's properties, and their dates are ISO strings either way (the tests compare
+ * both serialisations on every answer card, in both languages). Any other operation (a Teams
+ * thread's parameters, an attachment's upload) is left to the mappers.
+ */
+export function activityBodyAsJson<S extends OperationSpec>(spec: S): S {
+  const mapper = spec.requestBody?.mapper;
+  if (mapper?.type?.name !== 'Composite' || mapper.type.className !== 'Activity') return spec;
+  let lean = asJson.get(spec);
+  if (!lean) {
+    lean = { ...spec, requestBody: { ...spec.requestBody, mapper: { ...mapper, type: { name: 'any' } } } };
+    asJson.set(spec, lean);
+  }
+  return lean as S;
+}
+
+/** The part of a Bot Connector client {@link activityBodyAsJson} is applied through. */
+interface OperationSender {
+  sendOperationRequest?: (args: unknown, spec: OperationSpec, callback?: unknown) => Promise<unknown>;
+}
+
 /**
  * Shapes every Bot Connector client (replies, cards, proactive messages, Teams threads) made
  * through this authentication:
@@ -49,7 +83,8 @@ function clientKey(factory: Factory, serviceUrl: string, audience: string | unde
  *   credentials fetch and cache tokens per call), so one is kept per identity, audience and
  *   service URL, as botbuilder's older BotFrameworkAdapter did. At most
  *   {@link MAX_KEPT_CONNECTOR_CLIENTS} are kept, the oldest dropped first: without an app id
- *   the service URL comes from unauthenticated requests, and must not grow the memory.
+ *   the service URL comes from unauthenticated requests, and must not grow the memory;
+ * - activities sent as their JSON ({@link activityBodyAsJson}).
  */
 export function withConnectorClients(auth: ConfigurationBotFrameworkAuthentication, timeoutMs: number): void {
   const kept = new Map<string, Promise<Client>>();
@@ -62,6 +97,9 @@ export function withConnectorClients(auth: ConfigurationBotFrameworkAuthenticati
         return next(request);
       },
     });
+    const sender = client as unknown as OperationSender;
+    const send = sender.sendOperationRequest?.bind(client);
+    if (send) sender.sendOperationRequest = (args, spec, callback) => send(args, activityBodyAsJson(spec), callback);
     return client;
   };
   const wrap = (factory: Factory): Factory => {

@@ -2,11 +2,18 @@
  * The Bot Connector clients the adapter's authentication hands out (`withConnectorClients`):
  * one kept per identity, audience and service URL instead of one built per turn, each with
  * the call timeout in its pipeline once, a bounded number kept, a failed creation not kept;
- * and the user token client botbuilder asks for every turn kept per app id.
+ * and the user token client botbuilder asks for every turn kept per app id; activities sent
+ * as their JSON, the same JSON the connector's model mappers made.
  */
-import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
-import { ClaimsIdentity } from 'botframework-connector';
-import { CONNECTOR_TIMEOUT_POLICY, MAX_KEPT_CONNECTOR_CLIENTS, withConnectorClients } from '../../bot/adapter';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { Activity, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
+import { ClaimsIdentity, ConnectorClient, MicrosoftAppCredentials } from 'botframework-connector';
+import { activityBodyAsJson, CONNECTOR_TIMEOUT_POLICY, MAX_KEPT_CONNECTOR_CLIENTS, withConnectorClients } from '../../bot/adapter';
+import { translator } from '../../bot/i18n';
+import { entryCard } from '../../dialogs/cards/entry-card';
+import { loadKnowledge } from '../../knowledge/load';
+import { defaultContentDir } from '../../knowledge/paths';
 
 /** An authentication as the service makes it without an app id (the Emulator, the built-in channel). */
 function anonymousAuth(): ConfigurationBotFrameworkAuthentication {
@@ -95,5 +102,105 @@ describe('Bot Connector clients', () => {
     const other = new ClaimsIdentity([{ type: 'aud', value: 'another-app' }], true);
     // The anonymous authentication makes empty credentials whatever the app id: what matters is that it is asked again.
     expect(await auth.createUserTokenClient(other)).not.toBe(t1);
+  });
+});
+
+describe('activities sent as their JSON (activityBodyAsJson)', () => {
+  let server: http.Server;
+  let base: string;
+  const bodies: Array<{ url: string; body: any }> = [];
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push({ url: req.url ?? '', body: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ id: `r${bodies.length}` }));
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  /** What the Bot Connector receives for `activity` from a client: the parsed body. */
+  async function received(client: any, activity: Partial<Activity>, how: 'reply' | 'send'): Promise<any> {
+    bodies.length = 0;
+    if (how === 'reply') await client.conversations.replyToActivity('conv-1', 'm-1', activity);
+    else await client.conversations.sendToConversation('conv-1', activity);
+    expect(bodies).toHaveLength(1);
+    return bodies[0]!.body;
+  }
+
+  /** Every answer card of the base in both languages, closing on "did this help?" as the service sends it. */
+  function answers(): Array<Partial<Activity>> {
+    const kb = loadKnowledge(defaultContentDir());
+    const out: Array<Partial<Activity>> = [];
+    for (const lang of ['fr', 'en'] as const) {
+      const t = translator(lang);
+      for (const entry of kb.entries) {
+        const reply = MessageFactory.suggestedActions([t('feedback.yes'), t('feedback.no')]);
+        reply.attachments = [entryCard(kb, entry, lang, t, { closingQuestion: t('feedback.question') })];
+        reply.locale = lang === 'fr' ? 'fr-FR' : 'en-US';
+        out.push(reply);
+      }
+    }
+    return out;
+  }
+
+  const addressed = (a: Partial<Activity>): Partial<Activity> => ({
+    ...a,
+    channelId: 'webchat',
+    serviceUrl: base,
+    from: { id: 'bot', name: 'Assistant' },
+    recipient: { id: 'u-1', name: 'Usager' },
+    conversation: { id: 'conv-1' } as any,
+    replyToId: 'm-1',
+  });
+
+  it('the Bot Connector receives the same JSON as through the connector\'s model mappers, for every answer and the other shapes the service sends', async () => {
+    const auth = anonymousAuth();
+    const ours = await turnClient(auth, base);
+    const plain = new ConnectorClient(MicrosoftAppCredentials.Empty, { baseUri: base });
+    const activities: Array<Partial<Activity>> = [
+      ...answers(),
+      MessageFactory.text('Bonjour ! Quelle démarche vous amène ?'),
+      { type: 'message', text: 'écrit par un agent', textFormat: 'plain', timestamp: new Date('2026-11-24T10:00:00Z'), locale: 'fr-FR' },
+      { type: 'message', text: 'dans le fil', channelData: { channel: { id: '19:x@thread.tacv2' }, tenant: { id: 't' } } },
+      { type: 'typing' },
+      { type: 'event', name: 'handoff.status', value: { state: 'accepted', at: 3 } },
+    ];
+    for (const a of activities.map(addressed)) {
+      const expected = await received(plain, a, 'reply');
+      expect(await received(ours, a, 'reply')).toEqual(expected);
+      expect(await received(ours, a, 'send')).toEqual(await received(plain, a, 'send'));
+    }
+    expect(activities.length).toBeGreaterThan(100);
+  });
+
+  it('is the JSON path that sends them: a property outside the model, which the mappers dropped, now goes out (the service sets none)', async () => {
+    const ours = await turnClient(anonymousAuth(), base);
+    const plain = new ConnectorClient(MicrosoftAppCredentials.Empty, { baseUri: base });
+    const a = { ...addressed(MessageFactory.text('x')), outsideTheModel: 1 } as Partial<Activity>;
+    expect((await received(plain, a, 'reply')).outsideTheModel).toBeUndefined();
+    expect((await received(ours, a, 'reply')).outsideTheModel).toBe(1);
+  });
+
+  it('leaves every other operation to the mappers', () => {
+    const spec = (className: string) => ({ httpMethod: 'POST', requestBody: { parameterPath: 'x', mapper: { serializedName: className, required: true, type: { name: 'Composite', className } } } });
+    const parameters = spec('ConversationParameters');
+    expect(activityBodyAsJson(parameters)).toBe(parameters);
+    const upload = spec('AttachmentData');
+    expect(activityBodyAsJson(upload)).toBe(upload);
+    const noBody: { httpMethod: string; requestBody?: undefined } = { httpMethod: 'GET' };
+    expect(activityBodyAsJson(noBody)).toBe(noBody);
+    const activity = spec('Activity');
+    const lean = activityBodyAsJson(activity);
+    expect(lean.requestBody.mapper.type).toEqual({ name: 'any' });
+    // Still required, and made once per operation.
+    expect(lean.requestBody.mapper.required).toBe(true);
+    expect(activityBodyAsJson(activity)).toBe(lean);
+    expect(activity.requestBody.mapper.type.name).toBe('Composite');
   });
 });
