@@ -6,6 +6,7 @@ import { ConversationState, StatePropertyAccessor, Storage, TurnContext, UserSta
 import { DialogState } from 'botbuilder-dialogs';
 import { LanguageStore } from '../dialogs/orientation-dialog';
 import type { HandoffMark } from '../dialogs/handoff-port';
+import { withJsonChangeCheck } from './state-change-check';
 
 /** The bot's state and its accessors. */
 export interface BotState {
@@ -29,6 +30,8 @@ export interface BotState {
 export function createBotState(storage: Storage): BotState {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
+  withJsonChangeCheck(conversationState);
+  withJsonChangeCheck(userState);
   const languageProperty = conversationState.createProperty<string>('language');
   const handoff = conversationState.createProperty<'asked' | 'none'>('handoff');
   return {
