@@ -72,22 +72,43 @@ interface OperationSender {
 }
 
 /**
+ * Promises kept by key, at most `max`, the oldest dropped first. One that rejects (credentials
+ * refused) is dropped, so that the next call tries again.
+ */
+function keptBy<T>(max: number): (key: string, make: () => Promise<T>) => Promise<T> {
+  const kept = new Map<string, Promise<T>>();
+  return (key, make) => {
+    let promise = kept.get(key);
+    if (!promise) {
+      if (kept.size >= max) kept.delete(kept.keys().next().value!);
+      const made = make();
+      kept.set(key, made);
+      made.catch(() => {
+        if (kept.get(key) === made) kept.delete(key);
+      });
+      promise = made;
+    }
+    return promise;
+  };
+}
+
+/**
  * Shapes every Bot Connector client (replies, cards, proactive messages, Teams threads) made
  * through this authentication:
  * - a timeout on every call: a Bot Connector (or the service's own Direct Line endpoint) that
  *   stops answering cannot hold a turn, and the connection under it, forever. botbuilder's
  *   ConnectorFactory replaces any `requestPolicyFactories` given in its options, so the policy
  *   is added to each client it creates;
- * - reuse: botbuilder creates a client, with its whole HTTP pipeline, for every turn (about a
- *   twentieth of an echo turn's CPU in profiles). A client holds no state of a turn (its
- *   credentials fetch and cache tokens per call), so one is kept per identity, audience and
- *   service URL, as botbuilder's older BotFrameworkAdapter did. At most
+ * - reuse: botbuilder creates a client, with its whole HTTP pipeline, for every turn (with the
+ *   user token client below, about a fifth of an echo turn's CPU, measured side by side). A
+ *   client holds no state of a turn (its credentials fetch and cache tokens per call), so one
+ *   is kept per identity, audience and service URL, as botbuilder's older BotFrameworkAdapter
+ *   did. At most
  *   {@link MAX_KEPT_CONNECTOR_CLIENTS} are kept, the oldest dropped first: without an app id
  *   the service URL comes from unauthenticated requests, and must not grow the memory;
  * - activities sent as their JSON ({@link activityBodyAsJson}).
  */
 export function withConnectorClients(auth: ConfigurationBotFrameworkAuthentication, timeoutMs: number): void {
-  const kept = new Map<string, Promise<Client>>();
   const make = async (create: Factory['create'], serviceUrl: string, audience?: string): Promise<Client> => {
     const client = await create(serviceUrl, audience);
     (client as unknown as PipelineHolder).client?.pipeline?.addPolicy({
@@ -102,41 +123,23 @@ export function withConnectorClients(auth: ConfigurationBotFrameworkAuthenticati
     if (send) sender.sendOperationRequest = (args, spec, callback) => send(args, activityBodyAsJson(spec), callback);
     return client;
   };
+  const keptClient = keptBy<Client>(MAX_KEPT_CONNECTOR_CLIENTS);
   const wrap = (factory: Factory): Factory => {
     const create = factory.create.bind(factory);
     factory.create = (serviceUrl, audience) => {
       const key = clientKey(factory, serviceUrl, audience);
-      if (key === undefined) return make(create, serviceUrl, audience);
-      let client = kept.get(key);
-      if (!client) {
-        if (kept.size >= MAX_KEPT_CONNECTOR_CLIENTS) kept.delete(kept.keys().next().value!);
-        client = make(create, serviceUrl, audience);
-        kept.set(key, client);
-        // A client that could not be made (credentials refused) is not kept: the next turn tries again.
-        client.catch(() => {
-          if (kept.get(key) === client) kept.delete(key);
-        });
-      }
-      return client;
+      return key === undefined ? make(create, serviceUrl, audience) : keptClient(key, () => make(create, serviceUrl, audience));
     };
     return factory;
   };
   // botbuilder also makes a user token client (OAuth sign-in, which this bot does not use)
   // for every turn, with a pipeline of its own: one is kept per app id the claims name.
-  const tokenClients = new Map<string, ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>();
+  type TokenClient = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['createUserTokenClient']>>;
+  const keptTokenClient = keptBy<TokenClient>(MAX_KEPT_CONNECTOR_CLIENTS);
   const createUserTokenClient = auth.createUserTokenClient.bind(auth);
   auth.createUserTokenClient = (identity) => {
     const key = String(identity.getClaimValue(AuthenticationConstants.AudienceClaim) ?? identity.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '');
-    let client = tokenClients.get(key);
-    if (!client) {
-      if (tokenClients.size >= MAX_KEPT_CONNECTOR_CLIENTS) tokenClients.delete(tokenClients.keys().next().value!);
-      client = createUserTokenClient(identity);
-      tokenClients.set(key, client);
-      client.catch(() => {
-        if (tokenClients.get(key) === client) tokenClients.delete(key);
-      });
-    }
-    return client;
+    return keptTokenClient(key, () => createUserTokenClient(identity));
   };
   // Proactive messages get their factory here; incoming turns with their authentication.
   const createFactory = auth.createConnectorFactory.bind(auth);
