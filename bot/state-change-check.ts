@@ -62,14 +62,16 @@ export function withJsonChangeCheck(state: BotState): boolean {
     );
   };
   state.saveChanges = (context: TurnContext, force = false) => {
-    let cached = context.turnState.get(key) as Cached | undefined;
-    if (!force && !(cached && cached.hash !== changeCheckText(cached.state))) return Promise.resolve();
+    const cached = context.turnState.get(key) as Cached | undefined;
+    const text = cached ? changeCheckText(cached.state) : '';
+    if (!force && !(cached && cached.hash !== text)) return Promise.resolve();
     return Promise.resolve(self.storageKey(context)).then((storageKey) => {
-      cached ??= { state: {}, hash: '' };
-      cached.state.eTag = '*';
-      const entry = cached;
+      const entry = cached ?? { state: {}, hash: '' };
+      entry.state.eTag = '*';
       return self.storage.write({ [storageKey]: entry.state }).then(() => {
-        entry.hash = changeCheckText(entry.state);
+        // The text taken for the check is the written state's: only the eTag, which it
+        // leaves out, changed since (botbuilder hashed the state a third time here).
+        entry.hash = cached ? text : changeCheckText(entry.state);
         context.turnState.set(key, entry);
       });
     });
