@@ -63,15 +63,16 @@ export function withJsonChangeCheck(state: BotState): boolean {
   };
   state.saveChanges = (context: TurnContext, force = false) => {
     const cached = context.turnState.get(key) as Cached | undefined;
-    const text = cached ? changeCheckText(cached.state) : '';
-    if (!force && !(cached && cached.hash !== text)) return Promise.resolve();
+    if (!cached && !force) return Promise.resolve();
+    const entry = cached ?? { state: {}, hash: '' };
+    const text = changeCheckText(entry.state);
+    if (!force && entry.hash === text) return Promise.resolve();
     return Promise.resolve(self.storageKey(context)).then((storageKey) => {
-      const entry = cached ?? { state: {}, hash: '' };
       entry.state.eTag = '*';
       return self.storage.write({ [storageKey]: entry.state }).then(() => {
         // The text taken for the check is the written state's: only the eTag, which it
         // leaves out, changed since (botbuilder hashed the state a third time here).
-        entry.hash = cached ? text : changeCheckText(entry.state);
+        entry.hash = text;
         context.turnState.set(key, entry);
       });
     });

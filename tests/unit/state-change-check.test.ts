@@ -45,6 +45,7 @@ const scenario: Step[][] = [
   [async (s, c) => void (await s.state.clear(c))], // cleared: written as empty
   [], // nothing touched
   [async (s, c) => void (await s.prop.get(c)), async (s, c) => s.state.saveChanges(c, true)], // forced
+  [async (s, c) => s.state.saveChanges(c, true)], // forced, nothing read: written as empty
 ];
 
 async function run(json: boolean): Promise<{ writes: number[]; final: unknown }> {
