@@ -9,7 +9,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Activity, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
 import { ClaimsIdentity, ConnectorClient, MicrosoftAppCredentials } from 'botframework-connector';
-import { activityBodyAsJson, CONNECTOR_TIMEOUT_POLICY, MAX_KEPT_CONNECTOR_CLIENTS, withConnectorClients } from '../../bot/adapter';
+import { activityBodyAsJson, bodyEncodedOnce, CONNECTOR_TIMEOUT_POLICY, MAX_KEPT_CONNECTOR_CLIENTS, withConnectorClients } from '../../bot/adapter';
 import { translator } from '../../bot/i18n';
 import { entryCard } from '../../dialogs/cards/entry-card';
 import { loadKnowledge } from '../../knowledge/load';
@@ -185,6 +185,46 @@ describe('activities sent as their JSON (activityBodyAsJson)', () => {
     const a = { ...addressed(MessageFactory.text('x')), outsideTheModel: 1 } as Partial<Activity>;
     expect((await received(plain, a, 'reply')).outsideTheModel).toBeUndefined();
     expect((await received(ours, a, 'reply')).outsideTheModel).toBe(1);
+  });
+
+  it('sends the body as its UTF-8 bytes, encoded once: the length announced is the bytes\' and every script arrives intact', async () => {
+    // What leaves the pipeline, after every policy (the HTTP client measures and writes it).
+    const leaving: unknown[] = [];
+    const lengths: number[] = [];
+    const raw: Buffer[] = [];
+    const own = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        lengths.push(Number(req.headers['content-length']));
+        raw.push(Buffer.concat(chunks));
+        res.setHeader('content-type', 'application/json');
+        res.end('{"id":"r"}');
+      });
+    });
+    await new Promise<void>((r) => own.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}`;
+      const ownClient = await turnClient(anonymousAuth(), url);
+      ownClient.client.pipeline.addPolicy({ name: 'spy', sendRequest: (request: { body?: unknown }, next: (r: unknown) => Promise<unknown>) => (leaving.push(request.body), next(request)) }, { afterPhase: 'Sign' });
+      const text = 'Préfecture du Val-d\'Oise · مرحبا · 你好 · 😀';
+      await ownClient.conversations.replyToActivity('conv-1', 'm-1', { ...addressed(MessageFactory.text(text)), serviceUrl: url });
+      expect(lengths[0]).toBe(raw[0]!.length);
+      expect(JSON.parse(raw[0]!.toString('utf8')).text).toBe(text);
+      expect(Buffer.isBuffer(leaving[0])).toBe(true);
+      expect((leaving[0] as Buffer).equals(raw[0]!)).toBe(true);
+    } finally {
+      await new Promise<void>((r) => own.close(() => r()));
+    }
+  });
+
+  it('encodes only text bodies: none, bytes and streams are left as they are', () => {
+    const bytes = Buffer.from('{"a":1}');
+    const stream = { pipe: () => undefined };
+    expect(bodyEncodedOnce({ timeout: 0, body: undefined }).body).toBeUndefined();
+    expect(bodyEncodedOnce({ timeout: 0, body: bytes }).body).toBe(bytes);
+    expect(bodyEncodedOnce({ timeout: 0, body: stream }).body).toBe(stream);
+    expect(bodyEncodedOnce({ timeout: 0, body: 'é' }).body).toEqual(Buffer.from([0xc3, 0xa9]));
   });
 
   it('leaves every other operation to the mappers', () => {
