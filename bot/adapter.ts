@@ -5,6 +5,7 @@
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { AuthenticationConstants } from 'botframework-connector';
+import { activityJsonBytes } from './activity-json';
 import { Config } from './config';
 import { Logger } from './logger';
 import { pseudonym } from './redact';
@@ -39,15 +40,16 @@ function clientKey(factory: Factory, serviceUrl: string, audience: string | unde
 
 /** The parts of an operation of the Bot Connector client's that {@link activityBodyAsJson} reads. */
 interface OperationSpec {
-  requestBody?: { mapper?: { type?: { name?: string; className?: string } } };
+  requestBody?: { parameterPath?: unknown; mapper?: { type?: { name?: string; className?: string } } };
 }
 
-/** Operations whose Activity body goes out as plain JSON, made once per operation of botframework-connector. */
+/** Operations whose Activity body goes out as its JSON bytes, made once per operation of botframework-connector. */
 const asJson = new WeakMap<object, OperationSpec>();
 
 /**
- * The operation `spec` with an Activity body sent as its JSON (`JSON.stringify`), instead of
- * walking it with the connector's model mappers first. That walk (one call, with its options
+ * The operation `spec` with an Activity body sent as bytes already made
+ * ({@link activityJsonBytes}, see {@link withActivityBytes}), instead of walking it with the
+ * connector's model mappers and then `JSON.stringify`. That walk (one call, with its options
  * object, name split and path string, per property of the Activity model and of every nested
  * account, action and attachment) allocated about 80 KB and cost more than the rest of a
  * reply's HTTP call in profiles, for the same JSON: the activities this service sends hold
@@ -56,14 +58,29 @@ const asJson = new WeakMap<object, OperationSpec>();
  * thread's parameters, an attachment's upload) is left to the mappers.
  */
 export function activityBodyAsJson<S extends OperationSpec>(spec: S): S {
-  const mapper = spec.requestBody?.mapper;
-  if (mapper?.type?.name !== 'Composite' || mapper.type.className !== 'Activity') return spec;
+  const body = spec.requestBody;
+  const mapper = body?.mapper;
+  if (mapper?.type?.name !== 'Composite' || mapper.type.className !== 'Activity' || typeof body?.parameterPath !== 'string') return spec;
   let lean = asJson.get(spec);
   if (!lean) {
-    lean = { ...spec, requestBody: { ...spec.requestBody, mapper: { ...mapper, type: { name: 'any' } } } };
+    // The serialiser passes a "Stream" body (bytes among them) through as it is.
+    lean = { ...spec, requestBody: { ...body, mapper: { ...mapper, type: { name: 'Stream' } } } };
     asJson.set(spec, lean);
   }
   return lean as S;
+}
+
+/**
+ * The operation's arguments with its Activity replaced by the bytes of its JSON, for an
+ * operation {@link activityBodyAsJson} made lean (`lean` differs from `spec`). Anything but an
+ * object is left for the serialiser to refuse, as it did.
+ */
+export function withActivityBytes(args: unknown, spec: OperationSpec, lean: OperationSpec): unknown {
+  if (lean === spec || typeof args !== 'object' || args === null) return args;
+  const path = spec.requestBody!.parameterPath as string;
+  const activity = (args as Record<string, unknown>)[path];
+  if (typeof activity !== 'object' || activity === null || Buffer.isBuffer(activity)) return args;
+  return { ...args, [path]: activityJsonBytes(activity as Record<string, unknown>) };
 }
 
 /** The part of an outgoing request of the Bot Connector client's that {@link bodyEncodedOnce} reads. */
@@ -125,7 +142,9 @@ function keptBy<T>(max: number): (key: string, make: () => Promise<T>) => Promis
  *   did. At most
  *   {@link MAX_KEPT_CONNECTOR_CLIENTS} are kept, the oldest dropped first: without an app id
  *   the service URL comes from unauthenticated requests, and must not grow the memory;
- * - activities sent as their JSON ({@link activityBodyAsJson}), encoded once ({@link bodyEncodedOnce}).
+ * - activities sent as the bytes of their JSON ({@link activityBodyAsJson}), a shared answer
+ *   card's kept with it ({@link activityJsonBytes}); any other text body encoded once
+ *   ({@link bodyEncodedOnce}).
  */
 export function withConnectorClients(auth: ConfigurationBotFrameworkAuthentication, timeoutMs: number): void {
   const make = async (create: Factory['create'], serviceUrl: string, audience?: string): Promise<Client> => {
@@ -139,7 +158,12 @@ export function withConnectorClients(auth: ConfigurationBotFrameworkAuthenticati
     });
     const sender = client as unknown as OperationSender;
     const send = sender.sendOperationRequest?.bind(client);
-    if (send) sender.sendOperationRequest = (args, spec, callback) => send(args, activityBodyAsJson(spec), callback);
+    if (send) {
+      sender.sendOperationRequest = (args, spec, callback) => {
+        const lean = activityBodyAsJson(spec);
+        return send(withActivityBytes(args, spec, lean), lean, callback);
+      };
+    }
     return client;
   };
   const keptClient = keptBy<Client>(MAX_KEPT_CONNECTOR_CLIENTS);

@@ -8,6 +8,7 @@ import type { KnowledgeBase } from '../../knowledge/load';
 import type { Entry, EntryText, LocalisedText, Service } from '../../knowledge/schema';
 import { directoryContact, localised, siteForArrondissement, siteOf } from '../../knowledge/directory';
 import { isOpen, nextOpening, PARIS } from '../../knowledge/opening-hours';
+import { markShared } from './shared-attachments';
 
 type CardElement = Record<string, unknown>;
 
@@ -163,7 +164,7 @@ export function entryCard(kb: KnowledgeBase, entry: Entry, lang: string, t: TFun
   const key = `${lang}\n${where_.commune?.name ?? ''}\n${where_.commune?.arrondissement ?? ''}\n${where_.closingQuestion ?? ''}`;
   let card = cards.get(key);
   if (!card) {
-    card = deepFreeze(buildEntryCard(kb, entry, lang, t, where_, now));
+    card = markShared(deepFreeze(buildEntryCard(kb, entry, lang, t, where_, now)));
     if (cards.size >= MAX_CARDS_PER_ENTRY) cards.clear();
     cards.set(key, card);
   }

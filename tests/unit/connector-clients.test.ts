@@ -187,19 +187,17 @@ describe('activities sent as their JSON (activityBodyAsJson)', () => {
     expect((await received(ours, a, 'reply')).outsideTheModel).toBe(1);
   });
 
-  it('sends the body as its UTF-8 bytes, encoded once: the length announced is the bytes\' and every script arrives intact', async () => {
+  it('sends bodies as UTF-8 bytes made once: the length announced is the bytes\', the type JSON, every script intact, for an activity and for other operations', async () => {
     // What leaves the pipeline, after every policy (the HTTP client measures and writes it).
     const leaving: unknown[] = [];
-    const lengths: number[] = [];
-    const raw: Buffer[] = [];
+    const seen: Array<{ length: number; type: string; raw: Buffer }> = [];
     const own = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        lengths.push(Number(req.headers['content-length']));
-        raw.push(Buffer.concat(chunks));
+        seen.push({ length: Number(req.headers['content-length']), type: String(req.headers['content-type']), raw: Buffer.concat(chunks) });
         res.setHeader('content-type', 'application/json');
-        res.end('{"id":"r"}');
+        res.end('{"id":"r","activityId":"a"}');
       });
     });
     await new Promise<void>((r) => own.listen(0, '127.0.0.1', () => r()));
@@ -208,11 +206,19 @@ describe('activities sent as their JSON (activityBodyAsJson)', () => {
       const ownClient = await turnClient(anonymousAuth(), url);
       ownClient.client.pipeline.addPolicy({ name: 'spy', sendRequest: (request: { body?: unknown }, next: (r: unknown) => Promise<unknown>) => (leaving.push(request.body), next(request)) }, { afterPhase: 'Sign' });
       const text = 'Préfecture du Val-d\'Oise · مرحبا · 你好 · 😀';
+      // An activity (made into bytes before the pipeline), then a Teams thread's parameters
+      // (serialised by the mappers, then encoded by the kept client's policy).
       await ownClient.conversations.replyToActivity('conv-1', 'm-1', { ...addressed(MessageFactory.text(text)), serviceUrl: url });
-      expect(lengths[0]).toBe(raw[0]!.length);
-      expect(JSON.parse(raw[0]!.toString('utf8')).text).toBe(text);
-      expect(Buffer.isBuffer(leaving[0])).toBe(true);
-      expect((leaving[0] as Buffer).equals(raw[0]!)).toBe(true);
+      await ownClient.conversations.createConversation({ isGroup: true, channelData: { channel: { id: '19:x' } }, activity: { type: 'message', text } as Activity, bot: { id: 'b', name: 'Assistant' } } as any);
+      expect(seen).toHaveLength(2);
+      expect(JSON.parse(seen[0]!.raw.toString('utf8')).text).toBe(text);
+      expect(JSON.parse(seen[1]!.raw.toString('utf8')).activity.text).toBe(text);
+      for (const [i, s] of seen.entries()) {
+        expect(s.length).toBe(s.raw.length);
+        expect(s.type).toMatch(/^application\/json/);
+        expect(Buffer.isBuffer(leaving[i])).toBe(true);
+        expect((leaving[i] as Buffer).equals(s.raw)).toBe(true);
+      }
     } finally {
       await new Promise<void>((r) => own.close(() => r()));
     }
@@ -237,7 +243,7 @@ describe('activities sent as their JSON (activityBodyAsJson)', () => {
     expect(activityBodyAsJson(noBody)).toBe(noBody);
     const activity = spec('Activity');
     const lean = activityBodyAsJson(activity);
-    expect(lean.requestBody.mapper.type).toEqual({ name: 'any' });
+    expect(lean.requestBody.mapper.type).toEqual({ name: 'Stream' });
     // Still required, and made once per operation.
     expect(lean.requestBody.mapper.required).toBe(true);
     expect(activityBodyAsJson(activity)).toBe(lean);
