@@ -106,24 +106,26 @@ interface StemMatch {
 }
 
 /** The evidence one fiche holds for a query. */
-interface Evidence {
-  score: number;
-  /** Query words matched anywhere. */
-  terms: number;
-  /** Query words matched exactly in the title. */
-  exactTitle: number;
-  /** Query words matched in the title, exactly or corrected. */
-  titleTerms: number;
-  /** The matched words' weight, each counted for the share its best field explains. */
-  mass: number;
+/**
+ * One stem's postings, in fiche order: the fiche, the fields the stem occurs in (bit mask),
+ * and what a query word matching it earns there whatever the query (the fields' weights
+ * normalised by their lengths, and the share of the word the best field explains), so that
+ * a query does only the part that depends on it.
+ */
+interface Postings {
+  docs: Int32Array;
+  fields: Uint8Array;
+  /** BM25F's weighted, length-normalised frequency (before saturation). */
+  weight: Float64Array;
+  explains: Float64Array;
 }
 
 /** Ranks fiches for a message and declines non-administrative ones. Build once per index. */
 export class FichesSearch {
   private readonly opts: FichesSearchOptions;
   private readonly fiches: readonly FicheRecord[];
-  /** Stem → fiche numbers and, for each, the bit mask of the fields it occurs in. */
-  private readonly postings = new Map<string, { doc: number; fields: number }[]>();
+  /** Stem → its postings. */
+  private readonly postings = new Map<string, Postings>();
   private readonly idf = new Map<string, number>();
   /** Per fiche and field, the number of stems (for length normalisation). */
   private readonly lengths: Record<Field, Uint16Array>;
@@ -133,12 +135,38 @@ export class FichesSearch {
   private readonly maxIdf: number;
   private readonly fuzzyCache = new Map<string, StemMatch[]>();
 
+  // Scratch space of `search`, one slot per fiche. A common word holds thousands of fiches:
+  // an object and two map entries per fiche and word made a search of the whole long tail
+  // cost about 0.65 ms (issue 8). A slot counts as set when its stamp is the current one.
+  /** Per fiche, the best of the current word's matches (a typo may match several stems). */
+  private readonly bestScore: Float64Array;
+  private readonly bestMass: Float64Array;
+  /** Bit 1: in the title; bit 2: exactly in the title. */
+  private readonly bestTitle: Uint8Array;
+  private readonly bestStamp: Int32Array;
+  private readonly bestDocs: Int32Array;
+  /** Per fiche, the evidence of the whole message. */
+  private readonly evScore: Float64Array;
+  /** The matched words' weight, each counted for the share its best field explains. */
+  private readonly evMass: Float64Array;
+  /** Query words matched anywhere. */
+  private readonly evTerms: Int32Array;
+  /** Query words matched in the title, exactly or corrected. */
+  private readonly evTitleTerms: Int32Array;
+  /** Query words matched exactly in the title. */
+  private readonly evExactTitle: Int32Array;
+  private readonly evStamp: Int32Array;
+  private readonly evDocs: Int32Array;
+  private stamp = 0;
+
   constructor(index: FichesIndex, options: Partial<FichesSearchOptions> = {}) {
     this.opts = { ...FICHES_SEARCH_DEFAULTS, ...options };
     this.fiches = index.fiches;
     const n = this.fiches.length;
     this.lengths = { t: new Uint16Array(n), d: new Uint16Array(n), b: new Uint16Array(n), k: new Uint16Array(n) };
     const total: Record<Field, number> = { t: 0, d: 0, b: 0, k: 0 };
+    // Stem → fiche and field mask, in pairs, until the lengths are known.
+    const building = new Map<string, number[]>();
     this.fiches.forEach((f, doc) => {
       const masks = new Map<string, number>();
       for (const field of FIELDS) {
@@ -148,16 +176,50 @@ export class FichesSearch {
         for (const s of stems) masks.set(s, (masks.get(s) ?? 0) | FIELD_BIT[field]);
       }
       for (const [s, fields] of masks) {
-        let list = this.postings.get(s);
-        if (!list) this.postings.set(s, (list = []));
-        list.push({ doc, fields });
+        let list = building.get(s);
+        if (!list) building.set(s, (list = []));
+        list.push(doc, fields);
       }
     });
     this.avgLength = { t: 1, d: 1, b: 1, k: 1 };
     for (const field of FIELDS) this.avgLength[field] = Math.max(1, total[field] / Math.max(1, n));
+    const o = this.opts;
+    for (const [s, list] of building) {
+      const size = list.length / 2;
+      const postings: Postings = { docs: new Int32Array(size), fields: new Uint8Array(size), weight: new Float64Array(size), explains: new Float64Array(size) };
+      for (let k = 0; k < size; k++) {
+        const doc = list[2 * k] as number;
+        const fields = list[2 * k + 1] as number;
+        let w = 0;
+        let explained = 0;
+        for (const field of FIELDS) {
+          if ((fields & FIELD_BIT[field]) === 0) continue;
+          const norm = 1 - o.b + (o.b * (this.lengths[field][doc] as number)) / this.avgLength[field];
+          w += o.weights[field] / norm;
+          explained = Math.max(explained, o.explains[field]);
+        }
+        postings.docs[k] = doc;
+        postings.fields[k] = fields;
+        postings.weight[k] = w;
+        postings.explains[k] = explained;
+      }
+      this.postings.set(s, postings);
+    }
+    this.bestScore = new Float64Array(n);
+    this.bestMass = new Float64Array(n);
+    this.bestTitle = new Uint8Array(n);
+    this.bestStamp = new Int32Array(n);
+    this.bestDocs = new Int32Array(n);
+    this.evScore = new Float64Array(n);
+    this.evMass = new Float64Array(n);
+    this.evTerms = new Int32Array(n);
+    this.evTitleTerms = new Int32Array(n);
+    this.evExactTitle = new Int32Array(n);
+    this.evStamp = new Int32Array(n);
+    this.evDocs = new Int32Array(n);
     let maxIdf = 0;
     for (const [s, list] of this.postings) {
-      const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5));
+      const idf = Math.log(1 + (n - list.docs.length + 0.5) / (list.docs.length + 0.5));
       this.idf.set(s, idf);
       maxIdf = Math.max(maxIdf, idf);
       const initial = s[0] as string;
@@ -184,7 +246,15 @@ export class FichesSearch {
     const query = [...new Set(ficheStems(text))].slice(0, MAX_QUERY_STEMS);
     if (query.length === 0) return [];
     const o = this.opts;
-    const evidence = new Map<number, Evidence>();
+    const { bestScore, bestMass, bestTitle, bestStamp, bestDocs, evScore, evMass, evTerms, evTitleTerms, evExactTitle, evStamp, evDocs } = this;
+    // Stamps: one for the message's evidence, one per word for its best matches.
+    if (this.stamp > 0x7fff0000) {
+      bestStamp.fill(0);
+      evStamp.fill(0);
+      this.stamp = 0;
+    }
+    const evidenceStamp = ++this.stamp;
+    let evCount = 0;
     let queryMass = 0;
 
     for (const q of query) {
@@ -196,42 +266,56 @@ export class FichesSearch {
       const weight = Math.max(...matches.map((m) => (this.idf.get(m.stem) ?? 0) * m.similarity));
       queryMass += weight;
       // Per fiche, the best of the word's matches (a typo may match several stems).
-      const best = new Map<number, { score: number; mass: number; inTitle: boolean; exactTitle: boolean }>();
+      const wordStamp = ++this.stamp;
+      let bestCount = 0;
       for (const m of matches) {
         const idf = (this.idf.get(m.stem) ?? 0) * m.similarity;
-        for (const { doc, fields } of this.postings.get(m.stem) ?? []) {
-          let w = 0;
-          for (const field of FIELDS) {
-            if ((fields & FIELD_BIT[field]) === 0) continue;
-            const norm = 1 - o.b + (o.b * (this.lengths[field][doc] as number)) / this.avgLength[field];
-            w += o.weights[field] / norm;
-          }
+        const list = this.postings.get(m.stem);
+        if (!list) continue;
+        const { docs, fields, weight: weights, explains } = list;
+        for (let k = 0; k < docs.length; k++) {
+          const doc = docs[k] as number;
+          const w = weights[k] as number;
           const score = (idf * (w * (o.k1 + 1))) / (w + o.k1);
-          let explained = 0;
-          for (const field of FIELDS) if ((fields & FIELD_BIT[field]) !== 0) explained = Math.max(explained, o.explains[field]);
-          const inTitle = (fields & FIELD_BIT.t) !== 0;
-          const prev = best.get(doc);
-          if (!prev || score > prev.score) {
-            best.set(doc, { score, mass: idf * explained, inTitle, exactTitle: inTitle && m.similarity === 1 });
+          const seen = bestStamp[doc] === wordStamp;
+          if (!seen || score > (bestScore[doc] as number)) {
+            if (!seen) {
+              bestStamp[doc] = wordStamp;
+              bestDocs[bestCount++] = doc;
+            }
+            const inTitle = ((fields[k] as number) & FIELD_BIT.t) !== 0;
+            bestScore[doc] = score;
+            bestMass[doc] = idf * (explains[k] as number);
+            bestTitle[doc] = (inTitle ? 1 : 0) | (inTitle && m.similarity === 1 ? 2 : 0);
           }
         }
       }
-      for (const [doc, b] of best) {
-        let e = evidence.get(doc);
-        if (!e) evidence.set(doc, (e = { score: 0, terms: 0, exactTitle: 0, titleTerms: 0, mass: 0 }));
-        e.score += b.score;
-        e.terms += 1;
-        e.mass += b.mass;
-        if (b.inTitle) e.titleTerms += 1;
-        if (b.exactTitle) e.exactTitle += 1;
+      for (let k = 0; k < bestCount; k++) {
+        const doc = bestDocs[k] as number;
+        if (evStamp[doc] !== evidenceStamp) {
+          evStamp[doc] = evidenceStamp;
+          evDocs[evCount++] = doc;
+          evScore[doc] = 0;
+          evMass[doc] = 0;
+          evTerms[doc] = 0;
+          evTitleTerms[doc] = 0;
+          evExactTitle[doc] = 0;
+        }
+        evScore[doc] = (evScore[doc] as number) + (bestScore[doc] as number);
+        evTerms[doc] = (evTerms[doc] as number) + 1;
+        evMass[doc] = (evMass[doc] as number) + (bestMass[doc] as number);
+        const title = bestTitle[doc] as number;
+        if (title & 1) evTitleTerms[doc] = (evTitleTerms[doc] as number) + 1;
+        if (title & 2) evExactTitle[doc] = (evExactTitle[doc] as number) + 1;
       }
     }
 
     const hits: { doc: number; score: number }[] = [];
-    for (const [doc, e] of evidence) {
+    for (let k = 0; k < evCount; k++) {
+      const doc = evDocs[k] as number;
       const fiche = this.fiches[doc] as FicheRecord;
-      if (o.excludedTypes.includes(fiche.type) || !this.enough(doc, e, queryMass)) continue;
-      hits.push({ doc, score: e.score * (o.typePrior[fiche.type] ?? o.otherTypePrior) });
+      if (o.excludedTypes.includes(fiche.type) || !this.enough(doc, queryMass)) continue;
+      hits.push({ doc, score: (evScore[doc] as number) * (o.typePrior[fiche.type] ?? o.otherTypePrior) });
     }
     hits.sort((a, b) => b.score - a.score || this.tieOrder(a.doc) - this.tieOrder(b.doc));
 
@@ -252,14 +336,15 @@ export class FichesSearch {
    * "voiture") is not an answer: it needs a word of the message exactly in its title, and
    * the more of the message it leaves unexplained, the more title words it needs.
    */
-  private enough(doc: number, e: Evidence, queryMass: number): boolean {
+  private enough(doc: number, queryMass: number): boolean {
     const o = this.opts;
-    if (e.exactTitle === 0 || queryMass <= 0) return false;
-    const coverage = e.mass / queryMass;
-    if (e.titleTerms >= 2) return coverage >= o.minCoverage;
-    if (e.terms >= 2) return coverage >= o.minCoverageOneTitleWord;
+    if (this.evExactTitle[doc] === 0 || queryMass <= 0) return false;
+    const mass = this.evMass[doc] as number;
+    const coverage = mass / queryMass;
+    if ((this.evTitleTerms[doc] as number) >= 2) return coverage >= o.minCoverage;
+    if ((this.evTerms[doc] as number) >= 2) return coverage >= o.minCoverageOneTitleWord;
     const titleLength = Math.max(1, this.lengths.t[doc] as number);
-    return e.mass >= o.rareIdf && 1 / titleLength >= o.minTitleCoverage && coverage >= o.minCoverageSingleWord;
+    return mass >= o.rareIdf && 1 / titleLength >= o.minTitleCoverage && coverage >= o.minCoverageSingleWord;
   }
 
   /** On equal scores: `particuliers` first (the bot serves individuals), then fiches before folders and forms. */

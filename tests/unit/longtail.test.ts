@@ -203,6 +203,19 @@ describe('fiches search', () => {
     expect(hit?.audience).toBe('particuliers');
   });
 
+  it('answers each message for itself: a search leaves nothing behind for the next, however many came before', () => {
+    const messages = ['carte grise', 'déclarer une naissance', 'congé parental', 'carte europeene assurance maladie', 'azeqsdf'];
+    // A fresh search per message: nothing before it.
+    const alone = messages.map((m) => new FichesSearch(index).search(m, 5));
+    expect(alone.filter((hits) => hits.length > 0)).toHaveLength(4);
+    // One search for all, in turn, twice, and once with its scratch counter about to wrap.
+    const shared = new FichesSearch(index);
+    for (let round = 0; round < 2; round++) expect(messages.map((m) => shared.search(m, 5))).toEqual(alone);
+    (shared as unknown as { stamp: number }).stamp = 0x7fffffff - 8;
+    expect(messages.map((m) => shared.search(m, 5))).toEqual(alone);
+    expect(messages.map((m) => shared.search(m, 5))).toEqual(alone);
+  });
+
   it.each([
     'quel temps fait-il demain',
     'azeqsdf',
