@@ -1,9 +1,10 @@
 /**
  * The bytes of an activity's JSON, as the Bot Connector receives them. An answer card is
  * about 6,000 characters, the same for everyone who asks the same question in the same
- * minute: its JSON was made and encoded to UTF-8 again for every reply (a fifth of what
- * sending an answer cost, issue 8). The bytes of each shared attachment
- * ({@link markShared}) are kept with it; the rest of the activity is made per reply.
+ * minute: its JSON was made and encoded to UTF-8 again for every reply (about a quarter of a
+ * card reply's CPU, measured in process, issue 8). The bytes of each shared attachment
+ * (`markShared` in `dialogs/cards/shared-attachments.ts`) are kept with it; the rest of the
+ * activity is made per reply.
  */
 import { isShared } from '../dialogs/cards/shared-attachments';
 

@@ -90,12 +90,12 @@ interface OutgoingRequest {
 }
 
 /**
- * The request with a text body (the JSON of an activity, once serialised) turned into its
- * UTF-8 bytes, once. Left as text, the HTTP client encodes it twice: a full copy only to
- * measure its length (`Content-Length`), then again to write it, after joining it to the
- * headers into one more copy. An answer card is about 6,000 characters, most of them in
- * strings with accents: 30 KB allocated and three conversions per reply became one (issue 8).
- * Any other body (none, bytes, a stream, a form) is left as it is.
+ * The request with a text body (the JSON the mappers made, as for a Teams thread's
+ * parameters) turned into its UTF-8 bytes, once. Left as text, the HTTP client encodes it
+ * twice: a full copy only to measure its length (`Content-Length`), then again to write it,
+ * after joining it to the headers into one more copy (for an answer card of about 6,000
+ * characters, before activities went out as bytes: 30 KB allocated and three conversions per
+ * reply, issue 8). Any other body (none, bytes, a stream, a form) is left as it is.
  */
 export function bodyEncodedOnce<R extends OutgoingRequest>(request: R): R {
   if (typeof request.body === 'string') request.body = Buffer.from(request.body, 'utf8');

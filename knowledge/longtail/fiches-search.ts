@@ -105,7 +105,6 @@ interface StemMatch {
   similarity: number;
 }
 
-/** The evidence one fiche holds for a query. */
 /**
  * One stem's postings, in fiche order: the fiche, the fields the stem occurs in (bit mask),
  * and what a query word matching it earns there whatever the query (the fields' weights
