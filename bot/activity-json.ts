@@ -29,8 +29,7 @@ const CLOSE = Buffer.from(']}', 'utf8');
 export function activityJsonBytes(activity: Record<string, unknown>): Buffer {
   const attachments = activity.attachments;
   if (!Array.isArray(attachments) || !attachments.some(isShared)) return Buffer.from(JSON.stringify(activity), 'utf8');
-  const rest: Record<string, unknown> = { ...activity };
-  delete rest.attachments;
+  const { attachments: _attachments, ...rest } = activity;
   const head = JSON.stringify(rest);
   const parts: Buffer[] = [Buffer.from(head.length > 2 ? `${head.slice(0, -1)},` : '{', 'utf8'), OPEN];
   attachments.forEach((a, i) => {

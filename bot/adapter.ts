@@ -20,6 +20,9 @@ interface PipelineHolder {
 /** The name of the timeout policy in the Bot Connector client's pipeline. */
 export const CONNECTOR_TIMEOUT_POLICY = 'connector-timeout';
 
+/** The name of the policy encoding text bodies once ({@link bodyEncodedOnce}). */
+export const CONNECTOR_BODY_BYTES_POLICY = 'connector-body-bytes';
+
 /** Bot Connector clients kept for reuse at most (one per service URL and audience in use). */
 export const MAX_KEPT_CONNECTOR_CLIENTS = 64;
 
@@ -38,49 +41,40 @@ function clientKey(factory: Factory, serviceUrl: string, audience: string | unde
   return `${String(f.appId ?? '')}\u0000${audience ?? f.toChannelFromBotOAuthScope}\u0000${f.loginEndpoint}\u0000${String(f.validateAuthority)}\u0000${serviceUrl}`;
 }
 
-/** The parts of an operation of the Bot Connector client's that {@link activityBodyAsJson} reads. */
+/** The parts of an operation of the Bot Connector client's that {@link activityAsBytes} reads. */
 interface OperationSpec {
   requestBody?: { parameterPath?: unknown; mapper?: { type?: { name?: string; className?: string } } };
 }
 
 /** Operations whose Activity body goes out as its JSON bytes, made once per operation of botframework-connector. */
-const asJson = new WeakMap<object, OperationSpec>();
+const asBytes = new WeakMap<object, OperationSpec>();
 
 /**
- * The operation `spec` with an Activity body sent as bytes already made
- * ({@link activityJsonBytes}, see {@link withActivityBytes}), instead of walking it with the
- * connector's model mappers and then `JSON.stringify`. That walk (one call, with its options
- * object, name split and path string, per property of the Activity model and of every nested
- * account, action and attachment) allocated about 80 KB and cost more than the rest of a
- * reply's HTTP call in profiles, for the same JSON: the activities this service sends hold
- * only the model's properties, and their dates are ISO strings either way (the tests compare
- * both serialisations on every answer card, in both languages). Any other operation (a Teams
- * thread's parameters, an attachment's upload) is left to the mappers.
+ * The operation's arguments and spec with its Activity body sent as the bytes of its JSON
+ * ({@link activityJsonBytes}), instead of walking it with the connector's model mappers and
+ * then `JSON.stringify`. That walk (one call, with its options object, name split and path
+ * string, per property of the Activity model and of every nested account, action and
+ * attachment) allocated about 80 KB and cost more than the rest of a reply's HTTP call in
+ * profiles, for the same JSON: the activities this service sends hold only the model's
+ * properties, and their dates are ISO strings either way (the tests compare both
+ * serialisations on every answer card, in both languages). Any other operation (a Teams
+ * thread's parameters, an attachment's upload), and an Activity argument that is not an
+ * object (for the serialiser to refuse, as it did), are left to the mappers.
  */
-export function activityBodyAsJson<S extends OperationSpec>(spec: S): S {
+export function activityAsBytes<S extends OperationSpec>(args: unknown, spec: S): { args: unknown; spec: S } {
   const body = spec.requestBody;
   const mapper = body?.mapper;
-  if (mapper?.type?.name !== 'Composite' || mapper.type.className !== 'Activity' || typeof body?.parameterPath !== 'string') return spec;
-  let lean = asJson.get(spec);
+  const path = body?.parameterPath;
+  if (mapper?.type?.name !== 'Composite' || mapper.type.className !== 'Activity' || typeof path !== 'string') return { args, spec };
+  const activity = typeof args === 'object' && args !== null ? (args as Record<string, unknown>)[path] : undefined;
+  if (typeof activity !== 'object' || activity === null) return { args, spec };
+  let lean = asBytes.get(spec);
   if (!lean) {
     // The serialiser passes a "Stream" body (bytes among them) through as it is.
     lean = { ...spec, requestBody: { ...body, mapper: { ...mapper, type: { name: 'Stream' } } } };
-    asJson.set(spec, lean);
+    asBytes.set(spec, lean);
   }
-  return lean as S;
-}
-
-/**
- * The operation's arguments with its Activity replaced by the bytes of its JSON, for an
- * operation {@link activityBodyAsJson} made lean (`lean` differs from `spec`). Anything but an
- * object is left for the serialiser to refuse, as it did.
- */
-export function withActivityBytes(args: unknown, spec: OperationSpec, lean: OperationSpec): unknown {
-  if (lean === spec || typeof args !== 'object' || args === null) return args;
-  const path = spec.requestBody!.parameterPath as string;
-  const activity = (args as Record<string, unknown>)[path];
-  if (typeof activity !== 'object' || activity === null || Buffer.isBuffer(activity)) return args;
-  return { ...args, [path]: activityJsonBytes(activity as Record<string, unknown>) };
+  return { args: { ...(args as object), [path]: activityJsonBytes(activity as Record<string, unknown>) }, spec: lean as S };
 }
 
 /** The part of an outgoing request of the Bot Connector client's that {@link bodyEncodedOnce} reads. */
@@ -102,7 +96,7 @@ export function bodyEncodedOnce<R extends OutgoingRequest>(request: R): R {
   return request;
 }
 
-/** The part of a Bot Connector client {@link activityBodyAsJson} is applied through. */
+/** The part of a Bot Connector client {@link activityAsBytes} is applied through. */
 interface OperationSender {
   sendOperationRequest?: (args: unknown, spec: OperationSpec, callback?: unknown) => Promise<unknown>;
 }
@@ -142,26 +136,28 @@ function keptBy<T>(max: number): (key: string, make: () => Promise<T>) => Promis
  *   did. At most
  *   {@link MAX_KEPT_CONNECTOR_CLIENTS} are kept, the oldest dropped first: without an app id
  *   the service URL comes from unauthenticated requests, and must not grow the memory;
- * - activities sent as the bytes of their JSON ({@link activityBodyAsJson}), a shared answer
+ * - activities sent as the bytes of their JSON ({@link activityAsBytes}), a shared answer
  *   card's kept with it ({@link activityJsonBytes}); any other text body encoded once
  *   ({@link bodyEncodedOnce}).
  */
 export function withConnectorClients(auth: ConfigurationBotFrameworkAuthentication, timeoutMs: number): void {
   const make = async (create: Factory['create'], serviceUrl: string, audience?: string): Promise<Client> => {
     const client = await create(serviceUrl, audience);
-    (client as unknown as PipelineHolder).client?.pipeline?.addPolicy({
+    const pipeline = (client as unknown as PipelineHolder).client?.pipeline;
+    pipeline?.addPolicy({
       name: CONNECTOR_TIMEOUT_POLICY,
       sendRequest: (request, next) => {
         if (!(request.timeout > 0) || request.timeout > timeoutMs) request.timeout = timeoutMs;
-        return next(bodyEncodedOnce(request));
+        return next(request);
       },
     });
+    pipeline?.addPolicy({ name: CONNECTOR_BODY_BYTES_POLICY, sendRequest: (request, next) => next(bodyEncodedOnce(request)) });
     const sender = client as unknown as OperationSender;
     const send = sender.sendOperationRequest?.bind(client);
     if (send) {
       sender.sendOperationRequest = (args, spec, callback) => {
-        const lean = activityBodyAsJson(spec);
-        return send(withActivityBytes(args, spec, lean), lean, callback);
+        const lean = activityAsBytes(args, spec);
+        return send(lean.args, lean.spec, callback);
       };
     }
     return client;

@@ -9,7 +9,7 @@ import * as http from 'http';
 import { AddressInfo } from 'net';
 import { Activity, ConfigurationBotFrameworkAuthentication, MessageFactory } from 'botbuilder';
 import { ClaimsIdentity, ConnectorClient, MicrosoftAppCredentials } from 'botframework-connector';
-import { activityBodyAsJson, bodyEncodedOnce, CONNECTOR_TIMEOUT_POLICY, MAX_KEPT_CONNECTOR_CLIENTS, withConnectorClients } from '../../bot/adapter';
+import { activityAsBytes, bodyEncodedOnce, CONNECTOR_BODY_BYTES_POLICY, CONNECTOR_TIMEOUT_POLICY, MAX_KEPT_CONNECTOR_CLIENTS, withConnectorClients } from '../../bot/adapter';
 import { translator } from '../../bot/i18n';
 import { entryCard } from '../../dialogs/cards/entry-card';
 import { loadKnowledge } from '../../knowledge/load';
@@ -53,11 +53,12 @@ describe('Bot Connector clients', () => {
     expect(proactive).toBe(fromTurn);
   });
 
-  it('puts the call timeout in a kept client once, however many turns use it', async () => {
+  it('puts the call timeout (and the body encoding) in a kept client once, however many turns use it', async () => {
     const auth = anonymousAuth();
     let client: any;
     for (let i = 0; i < 5; i++) client = await turnClient(auth, 'http://127.0.0.1:1/a');
     expect(policies(client).filter((n) => n === CONNECTOR_TIMEOUT_POLICY)).toHaveLength(1);
+    expect(policies(client).filter((n) => n === CONNECTOR_BODY_BYTES_POLICY)).toHaveLength(1);
   });
 
   it('keeps a bounded number of clients: service URLs from unauthenticated requests cannot grow the memory', async () => {
@@ -105,7 +106,7 @@ describe('Bot Connector clients', () => {
   });
 });
 
-describe('activities sent as their JSON (activityBodyAsJson)', () => {
+describe('activities sent as their JSON (activityAsBytes)', () => {
   let server: http.Server;
   let base: string;
   const bodies: Array<{ url: string; body: any }> = [];
@@ -235,18 +236,24 @@ describe('activities sent as their JSON (activityBodyAsJson)', () => {
 
   it('leaves every other operation to the mappers', () => {
     const spec = (className: string) => ({ httpMethod: 'POST', requestBody: { parameterPath: 'x', mapper: { serializedName: className, required: true, type: { name: 'Composite', className } } } });
+    const args = { x: { type: 'message', text: 'é' } };
     const parameters = spec('ConversationParameters');
-    expect(activityBodyAsJson(parameters)).toBe(parameters);
+    expect(activityAsBytes(args, parameters)).toEqual({ args, spec: parameters });
+    expect(activityAsBytes(args, parameters).spec).toBe(parameters);
     const upload = spec('AttachmentData');
-    expect(activityBodyAsJson(upload)).toBe(upload);
+    expect(activityAsBytes(args, upload).spec).toBe(upload);
     const noBody: { httpMethod: string; requestBody?: undefined } = { httpMethod: 'GET' };
-    expect(activityBodyAsJson(noBody)).toBe(noBody);
+    expect(activityAsBytes(args, noBody).spec).toBe(noBody);
     const activity = spec('Activity');
-    const lean = activityBodyAsJson(activity);
-    expect(lean.requestBody.mapper.type).toEqual({ name: 'Stream' });
+    // An activity that is not an object is left for the serialiser to refuse.
+    expect(activityAsBytes({ x: undefined }, activity).spec).toBe(activity);
+    const lean = activityAsBytes(args, activity);
+    expect(lean.spec.requestBody.mapper.type).toEqual({ name: 'Stream' });
+    expect(JSON.parse((lean.args as { x: Buffer }).x.toString('utf8'))).toEqual(args.x);
     // Still required, and made once per operation.
-    expect(lean.requestBody.mapper.required).toBe(true);
-    expect(activityBodyAsJson(activity)).toBe(lean);
+    expect(lean.spec.requestBody.mapper.required).toBe(true);
+    expect(activityAsBytes(args, activity).spec).toBe(lean.spec);
     expect(activity.requestBody.mapper.type.name).toBe('Composite');
+    expect(args.x).toEqual({ type: 'message', text: 'é' });
   });
 });
