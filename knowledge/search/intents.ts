@@ -143,16 +143,37 @@ class PhraseWords {
     }
   }
 
+  /**
+   * The answers for words of five letters or more not in the phrases: each took comparing
+   * the word with every phrase word of about its length, for every word of every message,
+   * by four of these lists (hand-off, small talk, follow-ups, commands).
+   */
+  private readonly near = new Map<string, boolean>();
+
   /** Whether {@link nearlyEqual} holds between the word and a word of the phrases. */
   has(word: string): boolean {
     if (this.exact.has(word)) return true;
     if (word.length < 5) return false;
-    for (let len = word.length - 1; len <= word.length + 1; len++) {
-      for (const w of this.byLength.get(len) ?? []) if (nearlyEqual(word, w)) return true;
+    let found = this.near.get(word);
+    if (found === undefined) {
+      found = false;
+      for (let len = word.length - 1; len <= word.length + 1 && !found; len++) {
+        for (const w of this.byLength.get(len) ?? []) {
+          if (nearlyEqual(word, w)) {
+            found = true;
+            break;
+          }
+        }
+      }
+      if (this.near.size >= WORD_MEMO_MAX) this.near.clear();
+      this.near.set(word, found);
     }
-    return false;
+    return found;
   }
 }
+
+/** Words whose answer a per-word memo keeps (about 100 bytes each); emptied when full. */
+const WORD_MEMO_MAX = 20_000;
 
 /** Whether every meaningful word of `words` may belong to the phrases. */
 function onlyPhraseWords(words: readonly string[], phraseWords: PhraseWords): boolean {
@@ -174,6 +195,7 @@ export class IntentMatcher {
   private readonly asks: PhraseTokens[];
   private readonly qualifiers: PhraseTokens[];
   private readonly mistakeStems: ReadonlySet<string>;
+  private readonly mistakeWords = new Map<string, boolean>();
   private readonly followUps: Array<{ kind: FollowUpKind; phrase: PhraseTokens }>;
   private readonly followUpWords: PhraseWords;
   private readonly commands: Array<{ command: Command; phrase: PhraseTokens }>;
@@ -314,7 +336,18 @@ export class IntentMatcher {
 
   /** True when the message confesses or fears a mistake ("oublié", "amende", "trompé"). */
   mentionsMistake(text: string): boolean {
-    return tokens(text).some((t) => this.mistakeStems.has(stem(t, 'fr')) || this.mistakeStems.has(stem(t, 'en')));
+    return tokens(text).some((t) => this.isMistakeWord(t));
+  }
+
+  /** Whether a word is a mistake cue once stemmed, kept per word (asked for every word of every message). */
+  private isMistakeWord(word: string): boolean {
+    let cue = this.mistakeWords.get(word);
+    if (cue === undefined) {
+      cue = this.mistakeStems.has(stem(word, 'fr')) || this.mistakeStems.has(stem(word, 'en'));
+      if (this.mistakeWords.size >= WORD_MEMO_MAX) this.mistakeWords.clear();
+      this.mistakeWords.set(word, cue);
+    }
+    return cue;
   }
 
   /**

@@ -6,13 +6,41 @@
  */
 import { contentTokens, stem, StemLanguage } from '../normalise';
 import { Corrector } from './corrections';
-import { InvertedIndex, keyed } from './inverted-index';
+import { InvertedIndex, keyed, PostingList } from './inverted-index';
 
-/** One stem a query token was matched to, with how sure the match is (1 for exact). */
+/**
+ * One stem a query token was matched to, with how sure the match is (1 for exact), and what
+ * the index holds for the stem, resolved when the match is made (and kept with it).
+ */
 interface StemMatch {
-  stem: string;
-  similarity: number;
+  readonly stem: StemInfo;
+  readonly similarity: number;
 }
+
+/**
+ * What the index holds for one stem, reached from a query word in one step. Ranking a
+ * message looked each of its stems up three to five times in maps keyed by text (idf,
+ * postings, phrases, the query's own stems); in the service those lookups miss the
+ * processor's caches between turns, and a message cost about four times what it costs in
+ * a loop (issue 8).
+ */
+interface StemInfo {
+  /** Dense number of the stem in this retriever, an index into the query's scratch arrays. */
+  readonly id: number;
+  readonly idf: number;
+  readonly postings: PostingList;
+  /** The phrases whose rarest stem this is. */
+  readonly phrases: readonly CompiledPhrase[];
+}
+
+/** A {@link Phrase} with its stems resolved. */
+interface CompiledPhrase {
+  readonly stems: readonly StemInfo[];
+  readonly entries: Int32Array;
+}
+
+const NO_PHRASES: readonly CompiledPhrase[] = Object.freeze([]);
+const NO_MATCHES: readonly StemMatch[] = Object.freeze([]);
 
 /** Words whose exact stems are kept per language order (a word takes about 100 bytes). */
 const EXACT_CACHE_MAX = 20_000;
@@ -57,9 +85,11 @@ export type RankingOptions = typeof RANKING;
  */
 export class Retriever {
   private readonly corrector: Corrector;
-  private readonly fuzzyCache = new Map<string, StemMatch[]>();
+  private readonly fuzzyCache = new Map<string, readonly StemMatch[]>();
   /** {@link matchExact}'s answers, by language order then word (callers never change them). */
-  private readonly exactCache = new Map<string, Map<string, string[]>>();
+  private readonly exactCache = new Map<string, Map<string, readonly StemMatch[]>>();
+  /** Every stem of the index, resolved ({@link StemInfo}). */
+  private readonly stems: ReadonlyMap<string, StemInfo>;
   private readonly maxIdf: number;
 
   // Scratch space of `score`, one slot per entry, zero between queries. Ranking is
@@ -72,6 +102,12 @@ export class Retriever {
   private readonly touched: Int32Array;
   private readonly bestTouched: Int32Array;
   private readonly phraseTouched: Int32Array;
+  // The query's stems, one slot per stem of the index: a slot holds the stem's similarity
+  // when its stamp is the current query's. A stamp per query instead of clearing.
+  private readonly querySimilarity: Float64Array;
+  private readonly queryStamp: Int32Array;
+  private readonly queryStems: StemInfo[] = [];
+  private stamp = 0;
 
   private readonly opts: RankingOptions;
   /** The options in force. */
@@ -93,24 +129,28 @@ export class Retriever {
     this.touched = new Int32Array(n);
     this.bestTouched = new Int32Array(n);
     this.phraseTouched = new Int32Array(n);
+    this.stems = resolveStems(index);
+    this.querySimilarity = new Float64Array(this.stems.size);
+    this.queryStamp = new Int32Array(this.stems.size);
   }
 
   /** Stems a query token may stand for, exact ones first, corrections otherwise. */
-  private matchToken(token: string, langs: readonly StemLanguage[]): StemMatch[] {
-    if (/^\d+$/.test(token)) return [];
-    const exact = this.matchExact(token, langs);
-    if (exact.length > 0) return exact.map((stem) => ({ stem, similarity: 1 }));
-    if (token.length < RANKING.minFuzzyLength) return [];
+  private matchToken(token: string, langs: readonly StemLanguage[], exact: Map<string, readonly StemMatch[]>): readonly StemMatch[] {
+    if (/^\d+$/.test(token)) return NO_MATCHES;
+    const found = this.matchExact(token, langs, exact);
+    if (found.length > 0) return found;
+    if (token.length < RANKING.minFuzzyLength) return NO_MATCHES;
     const cached = this.fuzzyCache.get(token);
     if (cached) return cached;
-    const out: StemMatch[] = [];
+    const out: Array<{ stem: StemInfo; similarity: number }> = [];
     const allowed = token.length >= 8 ? 2 : 1;
     // Fuse.js proposes close words of the vocabulary; a correction is kept only when it is
     // within one or two edits and starts with the same letter, since typos rarely hit the
     // first letter and looser matches turn unrelated words into procedures.
     for (const { word, distance } of this.corrector.corrections(token, allowed)) {
       const similarity = (1 - distance / Math.max(token.length, word.length)) * this.opts.correctionFactor;
-      for (const stem of this.index.vocabulary.get(word) ?? []) {
+      for (const key of this.index.vocabulary.get(word) ?? []) {
+        const stem = this.stems.get(key) as StemInfo;
         const prev = out.find((m) => m.stem === stem);
         if (!prev) out.push({ stem, similarity });
         else prev.similarity = Math.max(prev.similarity, similarity);
@@ -125,8 +165,8 @@ export class Retriever {
    * Splits a word typed without its space ("cartegrise") into two known words, when the
    * word itself is unknown.
    */
-  private split(token: string, langs: readonly StemLanguage[]): string[] {
-    if (token.length < 7 || this.matchExact(token, langs).length > 0) return [token];
+  private split(token: string, langs: readonly StemLanguage[], exact: Map<string, readonly StemMatch[]>): string[] {
+    if (token.length < 7 || this.matchExact(token, langs, exact).length > 0) return [token];
     for (let i = 3; i <= token.length - 3; i++) {
       const a = token.slice(0, i);
       const b = token.slice(i);
@@ -135,15 +175,21 @@ export class Retriever {
     return [token];
   }
 
-  private matchExact(token: string, langs: readonly StemLanguage[]): string[] {
-    // Asked two to three times per word of every message (split, match, phrases), each time
-    // stemming in every language: kept per language order and word, the index being fixed.
+  /** {@link matchExact}'s kept answers for a language order. */
+  private exactFor(langs: readonly StemLanguage[]): Map<string, readonly StemMatch[]> {
     const order = langs.join(',');
     let byToken = this.exactCache.get(order);
     if (!byToken) this.exactCache.set(order, (byToken = new Map()));
+    return byToken;
+  }
+
+  private matchExact(token: string, langs: readonly StemLanguage[], byToken: Map<string, readonly StemMatch[]>): readonly StemMatch[] {
+    // Asked two to three times per word of every message (split, match, phrases), each time
+    // stemming in every language: kept per language order and word, the index being fixed.
     let out = byToken.get(token);
     if (out === undefined) {
-      out = langs.map((l) => keyed(l, stem(token, l))).filter((k, i, all) => all.indexOf(k) === i && this.index.postings.has(k));
+      const keys = langs.map((l) => keyed(l, stem(token, l))).filter((k, i, all) => all.indexOf(k) === i && this.stems.has(k));
+      out = keys.length === 0 ? NO_MATCHES : keys.map((k) => ({ stem: this.stems.get(k) as StemInfo, similarity: 1 }));
       if (byToken.size >= EXACT_CACHE_MAX) byToken.clear();
       byToken.set(token, out);
     }
@@ -186,31 +232,41 @@ export class Retriever {
    * `emit` must not rank again: the scratch arrays are in use until this returns.
    */
   private score(text: string, langs: readonly StemLanguage[], emit: (entry: number, score: number) => void): void {
-    const queryTokens = [...new Set(contentTokens(text).flatMap((t) => this.split(t, langs)))];
+    const exact = this.exactFor(langs);
+    const queryTokens = [...new Set(contentTokens(text).flatMap((t) => this.split(t, langs, exact)))];
     if (queryTokens.length === 0) return;
-    const { raw, explained, best, phraseBonus, touched, bestTouched, phraseTouched } = this;
+    const { raw, explained, best, phraseBonus, touched, bestTouched, phraseTouched, querySimilarity, queryStamp, queryStems } = this;
     let touchedCount = 0;
-    const queryStems = new Map<string, number>();
+    if (this.stamp === 0x7fffffff) {
+      queryStamp.fill(0);
+      this.stamp = 0;
+    }
+    const stamp = ++this.stamp;
+    queryStems.length = 0;
     let queryMass = 0;
 
     for (const token of queryTokens) {
-      const matches = this.matchToken(token, langs);
+      const matches = this.matchToken(token, langs, exact);
       if (matches.length === 0) {
         // An unknown word still counts in the query's mass: a message mostly made of words
         // the base does not know is probably not for us.
         queryMass += this.maxIdf * this.opts.unknownWordWeight;
         continue;
       }
-      const tokenIdf = Math.max(...matches.map((m) => (this.index.idf.get(m.stem) ?? 0) * m.similarity));
+      let tokenIdf = -Infinity;
+      for (const m of matches) tokenIdf = Math.max(tokenIdf, m.stem.idf * m.similarity);
       queryMass += tokenIdf;
       // An entry counts a token once, by the best of the stems the token stands for.
       let bestCount = 0;
       for (const m of matches) {
-        const idf = this.index.idf.get(m.stem) ?? 0;
-        const prev = queryStems.get(m.stem) ?? 0;
-        queryStems.set(m.stem, Math.max(prev, m.similarity));
-        const list = this.index.postings.get(m.stem);
-        if (!list) continue;
+        const { id, idf, postings: list } = m.stem;
+        if (queryStamp[id] !== stamp) {
+          queryStamp[id] = stamp;
+          querySimilarity[id] = m.similarity;
+          queryStems.push(m.stem);
+        } else if (m.similarity > (querySimilarity[id] as number)) {
+          querySimilarity[id] = m.similarity;
+        }
         const factor = idf * m.similarity;
         for (let k = 0; k < list.entries.length; k++) {
           const entry = list.entries[k] as number;
@@ -233,17 +289,16 @@ export class Retriever {
     // Only the phrases whose rarest stem is in the query can be whole in it. An entry gets
     // the bonus of its best whole phrase.
     let phraseCount = 0;
-    for (const key of queryStems.keys()) {
-      for (const p of this.index.phrasesByRarestStem.get(key) ?? []) {
+    for (let q = 0; q < queryStems.length; q++) {
+      for (const p of (queryStems[q] as StemInfo).phrases) {
         let bonus = 0;
         let whole = true;
         for (const s of p.stems) {
-          const sim = queryStems.get(s);
-          if (sim === undefined) {
+          if (queryStamp[s.id] !== stamp) {
             whole = false;
             break;
           }
-          bonus += (this.index.idf.get(s) ?? 0) * sim;
+          bonus += s.idf * (querySimilarity[s.id] as number);
         }
         if (!whole) continue;
         for (let k = 0; k < p.entries.length; k++) {
@@ -272,6 +327,27 @@ export class Retriever {
       emit(entry, strength * (1 - this.opts.coverageShare + this.opts.coverageShare * coverage));
     }
   }
+}
+
+/**
+ * Every stem of the index with its idf, postings and the phrases it is the rarest stem of,
+ * numbered densely in the order of the postings.
+ */
+function resolveStems(index: InvertedIndex): ReadonlyMap<string, StemInfo> {
+  const stems = new Map<string, StemInfo & { phrases: CompiledPhrase[] }>();
+  for (const [key, postings] of index.postings) {
+    stems.set(key, { id: stems.size, idf: index.idf.get(key) ?? 0, postings, phrases: [] });
+  }
+  for (const [key, phrases] of index.phrasesByRarestStem) {
+    const info = stems.get(key);
+    if (!info) continue;
+    for (const p of phrases) {
+      // A phrase's stems are all in the index (its terms were indexed): none is dropped.
+      info.phrases.push({ stems: p.stems.map((s) => stems.get(s) as StemInfo), entries: p.entries });
+    }
+  }
+  for (const info of stems.values()) if (info.phrases.length === 0) info.phrases = NO_PHRASES as CompiledPhrase[];
+  return stems;
 }
 
 /** Best first: higher score, then lower entry index. */

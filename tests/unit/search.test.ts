@@ -8,6 +8,8 @@ import { LiveKnowledge } from '../../knowledge/live';
 import { defaultContentDir } from '../../knowledge/paths';
 import { decide, KnowledgeSearch } from '../../knowledge/search/engine';
 import { loadKnowledge } from '../../knowledge/load';
+import { buildIndex } from '../../knowledge/search/inverted-index';
+import { Retriever } from '../../knowledge/search/retrieve';
 import { tempDir } from '../helpers/bot-harness';
 
 const kb = loadKnowledge(defaultContentDir());
@@ -50,6 +52,25 @@ describe('ranking', () => {
 
   it('points to the competent administration when it is not the préfecture', () => {
     expect(top('comment faire ma declaration de revenus')).toBe('autre-impots');
+  });
+});
+
+describe('retriever', () => {
+  it('scores each message for itself: a query leaves nothing behind for the next, however many came before', () => {
+    // Messages sharing words and phrases ("carte", "séjour", "perdu"), so that a stem or a
+    // phrase left over from one would change the scores of the next.
+    const messages = ['carte grise perdue', 'titre de séjour étudiant', 'carte de séjour perdue', 'permis de conduire suspendu', 'naturalisation mariage', 'zzzqqq'];
+    const index = buildIndex(kb.entries);
+    const alone = messages.map((m) => new Retriever(index).rank(m, ['fr', 'en']));
+    expect(alone.filter((scored) => scored.length > 0)).toHaveLength(5);
+    const shared = new Retriever(index);
+    for (let round = 0; round < 2; round++) expect(messages.map((m) => shared.rank(m, ['fr', 'en']))).toEqual(alone);
+    // Its per-query counter wrapping right after the first message, which then comes round
+    // again with the number it had: the slots it stamped then must not count as its own.
+    const wrapping = new Retriever(index);
+    expect(wrapping.rank(messages[0]!, ['fr', 'en'])).toEqual(alone[0]);
+    (wrapping as unknown as { stamp: number }).stamp = 0x7fffffff;
+    expect(messages.map((m) => wrapping.rank(m, ['fr', 'en']))).toEqual(alone);
   });
 });
 
