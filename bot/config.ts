@@ -79,6 +79,11 @@ export interface Config {
   };
   /** Offer official service-public.fr fiches when the base has no confident answer. */
   longTail: boolean;
+  /**
+   * Whether messages are ranked on a thread of their own (`bot/search-thread.ts`), with the
+   * main thread ranking in place whenever that thread is not ready (SEARCH_THREAD, default true).
+   */
+  searchThread: boolean;
   console: {
     /** Local agent accounts (embedded default, outside Teams). */
     accounts: AgentAccount[];
@@ -209,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // unanswered questions; short enough to keep little (CNIL: no longer than the purpose needs).
     retention: { transcriptDays: int(env, 'TRANSCRIPT_RETENTION_DAYS', 30, 1, 3650), sweepMinutes: int(env, 'RETENTION_SWEEP_MINUTES', 60, 1, 1440) },
     longTail: oneOf(env, 'LONG_TAIL', ['true', 'false'] as const, 'true') === 'true',
+    searchThread: oneOf(env, 'SEARCH_THREAD', ['true', 'false'] as const, 'true') === 'true',
     console: {
       accounts: agentAccounts(env, 'AGENT_ACCOUNTS'),
       sessionHours: int(env, 'CONSOLE_SESSION_HOURS', 8, 1, 24),

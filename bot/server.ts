@@ -18,6 +18,7 @@ import { pseudonym, redact } from './redact';
 import { sameSecret } from './same-secret';
 import { OrientationDialog } from '../dialogs/orientation-dialog';
 import { LiveKnowledge } from '../knowledge/live';
+import { SearchThread } from './search-thread';
 import { StateStore } from '../storage/port';
 import { watchFolder, Watcher } from './content-watcher';
 import { DirectLineStore } from '../storage/directline-store';
@@ -168,6 +169,12 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
   };
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
+  // Messages ranked on a thread of their own, which gets every base served (issue 8).
+  const searchThread = config.searchThread ? new SearchThread(logger, { onRanked: (where) => metrics.rankings.inc({ where }) }) : undefined;
+  if (searchThread) {
+    searchThread.serve(knowledge.served().search, knowledge.served().files);
+    knowledge.onSwap((served) => searchThread.serve(served.search, served.files));
+  }
   const knowledgeStore = stores.knowledge;
   const workspace = new KnowledgeWorkspace(knowledgeStore, knowledge, config.contentDir, logger);
   await workspace.init();
@@ -205,6 +212,12 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
   const dialog = new OrientationDialog({
     insights,
     longTail: config.longTail ? longTail : undefined,
+    rank:
+      searchThread?.rank ??
+      ((search, text, locale) => {
+        metrics.rankings.inc({ where: 'main' });
+        return Promise.resolve(search.rank(text, locale));
+      }),
     handoffDialogId: HandoffDialog.id,
     now: options.now,
     knowledge,
@@ -481,6 +494,7 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
       // Idle keep-alive connections would hold the listener open.
       (server.server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       await Promise.race([closed, new Promise((r) => setTimeout(r, 2000))]);
+      await searchThread?.close();
       // Queued insight events are written before the stores close.
       await insightsStore.close();
       await stores.close();

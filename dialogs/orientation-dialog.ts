@@ -16,6 +16,7 @@ import type { HandoffOptions } from './handoff-dialog';
 import { checkInput } from './input-check';
 import type { InsightsPort } from './insights-port';
 import type { LongTailPort } from './long-tail-port';
+import type { Ranking } from './ranking-port';
 import { RightToErrorDialog, RightToErrorOptions, RightToErrorResult } from './right-to-error-dialog';
 
 /** Where the dialog reads the current knowledge base and search from (swapped on reload). */
@@ -66,6 +67,8 @@ export interface OrientationDeps {
   insights?: InsightsPort;
   /** Official service-public.fr fiches offered when the base has no confident answer. */
   longTail?: LongTailPort;
+  /** Where messages are ranked (a thread of their own); in place with `search.rank` without it. */
+  rank?: Ranking;
 }
 
 const YES = new Set(['oui', 'yes', 'si', 'sim', 'ouais', 'yep', 'ok', 'd accord', 'merci oui', 'oui merci', 'نعم']);
@@ -227,7 +230,7 @@ export class OrientationDialog extends Dialog {
       return Dialog.EndOfTurn;
     }
 
-    const outcome = search.rank(text, stored ?? context.activity.locale);
+    const outcome = this.deps.rank ? await this.deps.rank(search, text, stored ?? context.activity.locale) : search.rank(text, stored ?? context.activity.locale);
     const lang = stored ?? this.firstLanguage(outcome, context.activity.locale);
     if (!stored) await this.deps.language.set(context, lang);
     this.deps.onDecision?.(context, outcome);

@@ -113,13 +113,18 @@ export type LoadResult = { ok: true; kb: KnowledgeBase } | { ok: false; problems
 
 /** Reads and validates a content folder, collecting every problem. */
 export function readKnowledge(dir: string): LoadResult {
+  return readKnowledgeFiles(dir).result;
+}
+
+/** {@link readKnowledge}, with the content files the base was built from. */
+export function readKnowledgeFiles(dir: string): { result: LoadResult; files: ContentFiles } {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    return { ok: false, problems: [{ file: dir, field: '-', message: 'is not a folder' }] };
+    return { result: { ok: false, problems: [{ file: dir, field: '-', message: 'is not a folder' }] }, files: new Map() };
   }
   const { files, problems } = readContentFiles(dir);
   const built = buildKnowledge(files);
-  if (problems.length === 0) return built;
-  return { ok: false, problems: [...problems, ...(built.ok ? [] : built.problems)] };
+  if (problems.length === 0) return { result: built, files };
+  return { result: { ok: false, problems: [...problems, ...(built.ok ? [] : built.problems)] }, files };
 }
 
 /** The files of a folder (`procedures/`) in a content set, sorted by path. */

@@ -74,3 +74,36 @@ it('a graceful stop finishes the turn in flight, then refuses new requests', asy
   await expect(fetch(`http://127.0.0.1:${app.port}/api/health`)).rejects.toThrow();
   data.cleanup();
 });
+
+it('ranks messages on the search thread once it has built the base, with the same answers; SEARCH_THREAD=false ranks on the main thread', async () => {
+  const rankings = async (base: string, where: string): Promise<number> => {
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-me' } })).text();
+    return Number(new RegExp(`bot_rankings_total\\{where="${where}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  };
+  for (const threaded of [true, false]) {
+    const data = tempDir('ops-thread-');
+    const app = await startTestApp(data.dir, { METRICS_TOKEN: 'scrape-me', LONG_TAIL: 'false', SEARCH_THREAD: String(threaded) });
+    try {
+      const base = `http://127.0.0.1:${app.port}`;
+      // The thread builds its base after the start; until then, messages are ranked in place.
+      const deadline = Date.now() + 20_000;
+      let c = new TestConversation(app, stub);
+      do {
+        c = new TestConversation(app, stub);
+        const [reply] = await c.say('jai perdu ma cg', 1);
+        // Wherever it is ranked, the answer is the lost registration certificate's card.
+        expect(JSON.stringify(reply)).toContain('vosdroits/F1726');
+        if (!threaded && (await rankings(base, 'main')) >= 3) break;
+        await new Promise((r) => setTimeout(r, 50));
+      } while ((await rankings(base, 'thread')) < 3 && Date.now() < deadline);
+      if (threaded) expect(await rankings(base, 'thread')).toBeGreaterThanOrEqual(3);
+      else {
+        expect(await rankings(base, 'thread')).toBe(0);
+        expect(await rankings(base, 'main')).toBeGreaterThanOrEqual(3);
+      }
+    } finally {
+      await app.close();
+      data.cleanup();
+    }
+  }
+}, 60_000);

@@ -1,0 +1,161 @@
+/**
+ * Ranking on a thread of its own: the same outcomes as in place, never from another base
+ * than the turn's, and in place whenever the thread is not ready, gone or late.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { LiveKnowledge } from '../../knowledge/live';
+import { defaultContentDir } from '../../knowledge/paths';
+import { KnowledgeSearch } from '../../knowledge/search/engine';
+import type { KnowledgeSource } from '../../knowledge/search/types';
+import type { Logger } from '../../bot/logger';
+import { SearchThread } from '../../bot/search-thread';
+import { tempDir } from '../helpers/bot-harness';
+
+const devMessages = fs
+  .readFileSync(path.join(__dirname, '..', 'eval', 'dev.jsonl'), 'utf8')
+  .split('\n')
+  .filter((l) => l.trim())
+  .map((l) => (JSON.parse(l) as { text: string }).text);
+
+function recordingLogger(): Logger & { lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> } {
+  const lines: Array<{ level: string; msg: string; fields?: Record<string, unknown> }> = [];
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, fields });
+  return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Ranks until one message is ranked on the thread (it builds its base first). */
+async function untilOnThread(thread: SearchThread, search: KnowledgeSource, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const before = thread.counts.inThread;
+    await thread.rank(search, 'carte grise perdue', 'fr-FR');
+    if (thread.counts.inThread > before) return;
+    if (Date.now() > deadline) throw new Error('the search thread never ranked a message');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('search thread', () => {
+  const threads: SearchThread[] = [];
+  const started = (logger: Logger, options = {}): SearchThread => {
+    const t = new SearchThread(logger, options);
+    threads.push(t);
+    return t;
+  };
+  afterEach(async () => {
+    await Promise.all(threads.splice(0).map((t) => t.close()));
+  });
+
+  it('ranks every message of the evaluation set on the thread, with the outcome of the main thread', async () => {
+    const live = new LiveKnowledge(defaultContentDir());
+    const thread = started(recordingLogger());
+    thread.serve(live.served().search, live.served().files);
+    await untilOnThread(thread, live.current().search);
+    const before = { ...thread.counts };
+    const messages = devMessages.slice(0, 150);
+    for (const locale of ['fr-FR', 'en-US', undefined]) {
+      const outcomes = await Promise.all(messages.map((m) => thread.rank(live.current().search, m, locale)));
+      expect(outcomes).toEqual(messages.map((m) => live.current().search.rank(m, locale)));
+    }
+    expect(thread.counts.inThread - before.inThread).toBe(messages.length * 3);
+    expect(thread.counts.inPlace).toBe(before.inPlace);
+  }, 60_000);
+
+  it('ranks in place until the thread holds the base, and for any other base', async () => {
+    const live = new LiveKnowledge(defaultContentDir());
+    const thread = started(recordingLogger());
+    const search = live.current().search;
+    // Nothing served yet, then served but not built: in place, same outcome.
+    expect(await thread.rank(search, 'titre de séjour étudiant', 'fr-FR')).toEqual(search.rank('titre de séjour étudiant', 'fr-FR'));
+    thread.serve(search, live.served().files);
+    expect(await thread.rank(search, 'permis de conduire', 'fr-FR')).toEqual(search.rank('permis de conduire', 'fr-FR'));
+    expect(thread.counts).toEqual({ inThread: 0, inPlace: 2 });
+    await untilOnThread(thread, search);
+    // Another engine (another base, or the editor's draft): never ranked by the thread's base.
+    const other = new KnowledgeSearch(live.current().kb);
+    const inPlace = thread.counts.inPlace;
+    await thread.rank(other, 'naturalisation', 'fr-FR');
+    expect(thread.counts.inPlace).toBe(inPlace + 1);
+  }, 60_000);
+
+  it('follows the base served: a word added to the content is found on the thread once the new base is built', async () => {
+    const t = tempDir('kb-thread-');
+    fs.cpSync(defaultContentDir(), t.dir, { recursive: true });
+    try {
+      const live = new LiveKnowledge(t.dir);
+      const thread = started(recordingLogger());
+      thread.serve(live.served().search, live.served().files);
+      live.onSwap((served) => thread.serve(served.search, served.files));
+      await untilOnThread(thread, live.current().search);
+      const word = 'zorglubification';
+      const oldSearch = live.current().search;
+      expect((await thread.rank(oldSearch, `${word} ${word}`)).results.map((r) => r.id)).not.toContain('medaille-travail');
+      const file = path.join(t.dir, 'procedures', 'medaille-travail.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^terms:\n  fr:\n/m, `terms:\n  fr:\n    - ${word}\n`));
+      expect(live.reload().ok).toBe(true);
+      const newSearch = live.current().search;
+      // A turn still on the old base gets the old base's outcome, wherever it is ranked.
+      expect(await thread.rank(oldSearch, `${word} ${word}`)).toEqual(oldSearch.rank(`${word} ${word}`));
+      await untilOnThread(thread, newSearch);
+      const before = thread.counts.inThread;
+      expect((await thread.rank(newSearch, `${word} ${word}`)).results[0]?.id).toBe('medaille-travail');
+      expect(thread.counts.inThread).toBe(before + 1);
+    } finally {
+      t.cleanup();
+    }
+  }, 60_000);
+
+  it('ranks in place while the thread is gone, says so in the log, and starts it again', async () => {
+    const live = new LiveKnowledge(defaultContentDir());
+    const logger = recordingLogger();
+    const thread = started(logger, { restartDelayMs: 50 });
+    const search = live.current().search;
+    thread.serve(search, live.served().files);
+    await untilOnThread(thread, search);
+    // Messages on their way when it stops are ranked in place.
+    const waiting = Promise.all(['carte grise', 'passeport', 'naturalisation'].map((m) => thread.rank(search, m, 'fr-FR')));
+    await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    expect(await waiting).toEqual(['carte grise', 'passeport', 'naturalisation'].map((m) => search.rank(m, 'fr-FR')));
+    expect(logger.lines.some((l) => l.level === 'error' && /search thread stopped/.test(l.msg))).toBe(true);
+    const inPlace = thread.counts.inPlace;
+    expect(await thread.rank(search, 'permis de conduire', 'fr-FR')).toEqual(search.rank('permis de conduire', 'fr-FR'));
+    expect(thread.counts.inPlace).toBe(inPlace + 1);
+    // Back after the restart delay, with the base served.
+    await untilOnThread(thread, search);
+  }, 60_000);
+
+  it('ranks in place a message the thread does not answer in time, with a warning', async () => {
+    const t = tempDir('kb-thread-late-');
+    try {
+      // A thread that builds nothing and never answers: says it loaded, then stays silent.
+      const script = path.join(t.dir, 'silent-worker.js');
+      fs.writeFileSync(script, "const { parentPort } = require('worker_threads');\nparentPort.on('message', (m) => { if (m.type === 'load') parentPort.postMessage({ type: 'loaded', version: m.version }); });\n");
+      const live = new LiveKnowledge(defaultContentDir());
+      const logger = recordingLogger();
+      const thread = started(logger, { workerFile: script, timeoutMs: 100 });
+      const search = live.current().search;
+      thread.serve(search, live.served().files);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
+      expect(thread.counts).toEqual({ inThread: 0, inPlace: 1 });
+      expect(logger.lines.some((l) => l.level === 'warn' && /search thread late/.test(l.msg))).toBe(true);
+    } finally {
+      t.cleanup();
+    }
+  }, 30_000);
+
+  it('once closed, ranks in place and is not started again by a new base', async () => {
+    const live = new LiveKnowledge(defaultContentDir());
+    const thread = started(recordingLogger());
+    const search = live.current().search;
+    thread.serve(search, live.served().files);
+    await untilOnThread(thread, search);
+    await thread.close();
+    thread.serve(search, live.served().files);
+    const inPlace = thread.counts.inPlace;
+    expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
+    expect(thread.counts.inPlace).toBe(inPlace + 1);
+    expect((thread as unknown as { worker?: unknown }).worker).toBeUndefined();
+  }, 60_000);
+});
