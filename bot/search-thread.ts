@@ -34,12 +34,21 @@ export type FromSearchThread =
 export interface SearchThreadOptions {
   /** How long a ranking may wait for the thread before it is done in place (ms). */
   timeoutMs?: number;
-  /** How long after a failure the thread is started again (ms). */
+  /**
+   * How long after a failure the thread is started again (ms); doubled after each start that
+   * failed before building a base, up to a minute.
+   */
   restartDelayMs?: number;
   /** The worker's script (tests); the compiled `search-thread-worker.js` by default. */
   workerFile?: string;
   /** Told where each message was ranked (the service counts it in its metrics). */
   onRanked?: (where: 'thread' | 'main') => void;
+  /**
+   * Whether other turns are being handled. A message is sent to the thread only then: alone,
+   * the main thread has nothing else to do meanwhile, and the trip there and back (two
+   * thread wake-ups) would only add to the person's wait. Always busy by default.
+   */
+  busy?: () => boolean;
 }
 
 interface Pending {
@@ -49,6 +58,9 @@ interface Pending {
   text: string;
   locale?: string;
 }
+
+/** The longest wait before starting a failed thread again (ms). */
+const MAX_RESTART_DELAY_MS = 60_000;
 
 /** The compiled worker script: next to this file in `dist/`, or in `dist/` when run from sources (tests). */
 function defaultWorkerFile(): string {
@@ -69,23 +81,28 @@ export class SearchThread {
   private closed = false;
   private readonly timeoutMs: number;
   private readonly restartDelayMs: number;
+  /** The delay before the next start: back to `restartDelayMs` once a base is built. */
+  private nextRestartMs: number;
   private readonly workerFile: string;
   private readonly onRanked: (where: 'thread' | 'main') => void;
+  private readonly busy: () => boolean;
   /** Messages ranked on the thread and in place, since the start. */
   readonly counts = { inThread: 0, inPlace: 0 };
 
   constructor(private readonly logger: Logger, options: SearchThreadOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.restartDelayMs = options.restartDelayMs ?? 1000;
+    this.nextRestartMs = this.restartDelayMs;
     this.workerFile = options.workerFile ?? defaultWorkerFile();
     this.onRanked = options.onRanked ?? (() => undefined);
+    this.busy = options.busy ?? (() => true);
   }
 
   /** The ranking the orientation dialog uses. */
   readonly rank: Ranking = (search, text, locale) => {
     const worker = this.worker;
     const ready = this.ready;
-    if (!worker || !ready || ready.search !== search) return this.inPlace(search, text, locale);
+    if (!worker || !ready || ready.search !== search || !this.busy()) return this.inPlace(search, text, locale);
     const id = ++this.nextId;
     return new Promise<RankOutcome>((resolve) => {
       const timer = setTimeout(() => {
@@ -140,10 +157,13 @@ export class SearchThread {
       this.ready = undefined;
       this.settleInPlace();
       if (this.closed) return;
-      this.logger.error('search thread stopped: messages are ranked on the main thread until it is back', { code, restartInMs: this.restartDelayMs });
+      const delay = this.nextRestartMs;
+      // A thread that keeps failing (its script missing, say) is not started every second.
+      this.nextRestartMs = Math.min(delay * 2, MAX_RESTART_DELAY_MS);
+      this.logger.error('search thread stopped: messages are ranked on the main thread until it is back', { code, restartInMs: delay });
       this.restartTimer = setTimeout(() => {
         if (!this.closed && !this.worker && this.served) this.start();
-      }, this.restartDelayMs);
+      }, delay);
       this.restartTimer.unref();
     });
     this.send();
@@ -157,6 +177,7 @@ export class SearchThread {
   private received(message: FromSearchThread): void {
     if (message.type === 'loaded') {
       if (this.served?.version === message.version) this.ready = { search: this.served.search, version: message.version };
+      this.nextRestartMs = this.restartDelayMs;
       return;
     }
     if (message.type === 'loadFailed') {

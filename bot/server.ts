@@ -170,7 +170,9 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
   // Messages ranked on a thread of their own, which gets every base served (issue 8).
-  const searchThread = config.searchThread ? new SearchThread(logger, { onRanked: (where) => metrics.rankings.inc({ where }) }) : undefined;
+  const searchThread = config.searchThread
+    ? new SearchThread(logger, { onRanked: (where) => metrics.rankings.inc({ where }), busy: () => inFlight > 1 })
+    : undefined;
   if (searchThread) {
     searchThread.serve(knowledge.served().search, knowledge.served().files);
     knowledge.onSwap((served) => searchThread.serve(served.search, served.files));

@@ -75,7 +75,7 @@ it('a graceful stop finishes the turn in flight, then refuses new requests', asy
   data.cleanup();
 });
 
-it('ranks messages on the search thread once it has built the base, with the same answers; SEARCH_THREAD=false ranks on the main thread', async () => {
+it('ranks messages on the search thread once it has built the base and other turns are in progress, with the same answers; SEARCH_THREAD=false ranks on the main thread', async () => {
   const rankings = async (base: string, where: string): Promise<number> => {
     const text = await (await fetch(`${base}/metrics`, { headers: { authorization: 'Bearer scrape-me' } })).text();
     return Number(new RegExp(`bot_rankings_total\\{where="${where}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
@@ -85,14 +85,13 @@ it('ranks messages on the search thread once it has built the base, with the sam
     const app = await startTestApp(data.dir, { METRICS_TOKEN: 'scrape-me', LONG_TAIL: 'false', SEARCH_THREAD: String(threaded) });
     try {
       const base = `http://127.0.0.1:${app.port}`;
-      // The thread builds its base after the start; until then, messages are ranked in place.
+      // The thread builds its base after the start; until then, and for a turn handled alone,
+      // messages are ranked in place. Eight conversations at once, until some went to the thread.
       const deadline = Date.now() + 20_000;
-      let c = new TestConversation(app, stub);
       do {
-        c = new TestConversation(app, stub);
-        const [reply] = await c.say('jai perdu ma cg', 1);
+        const replies = await Promise.all(Array.from({ length: 8 }, () => new TestConversation(app, stub).say('jai perdu ma cg', 1)));
         // Wherever it is ranked, the answer is the lost registration certificate's card.
-        expect(JSON.stringify(reply)).toContain('vosdroits/F1726');
+        for (const [reply] of replies) expect(JSON.stringify(reply)).toContain('vosdroits/F1726');
         if (!threaded && (await rankings(base, 'main')) >= 3) break;
         await new Promise((r) => setTimeout(r, 50));
       } while ((await rankings(base, 'thread')) < 3 && Date.now() < deadline);

@@ -145,6 +145,43 @@ describe('search thread', () => {
     }
   }, 30_000);
 
+  it('a thread that keeps failing is started again less and less often, messages ranked in place meanwhile', async () => {
+    const t = tempDir('kb-thread-failing-');
+    try {
+      const script = path.join(t.dir, 'failing-worker.js');
+      fs.writeFileSync(script, 'process.exit(3);\n');
+      const live = new LiveKnowledge(defaultContentDir());
+      const logger = recordingLogger();
+      const thread = started(logger, { workerFile: script, restartDelayMs: 20 });
+      const search = live.current().search;
+      thread.serve(search, live.served().files);
+      await new Promise((r) => setTimeout(r, 700));
+      const delays = logger.lines.filter((l) => /search thread stopped/.test(l.msg)).map((l) => l.fields?.restartInMs);
+      expect(delays.length).toBeGreaterThanOrEqual(3);
+      expect(delays.slice(0, 4)).toEqual([20, 40, 80, 160].slice(0, Math.min(4, delays.length)));
+      expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
+      expect(thread.counts.inThread).toBe(0);
+    } finally {
+      t.cleanup();
+    }
+  }, 30_000);
+
+  it('ranks in place when no other turn is being handled, on the thread when others are', async () => {
+    const live = new LiveKnowledge(defaultContentDir());
+    let others = true;
+    const thread = started(recordingLogger(), { busy: () => others });
+    const search = live.current().search;
+    thread.serve(search, live.served().files);
+    await untilOnThread(thread, search);
+    const before = { ...thread.counts };
+    others = false;
+    expect(await thread.rank(search, 'titre de séjour étudiant', 'fr-FR')).toEqual(search.rank('titre de séjour étudiant', 'fr-FR'));
+    expect(thread.counts).toEqual({ inThread: before.inThread, inPlace: before.inPlace + 1 });
+    others = true;
+    expect(await thread.rank(search, 'titre de séjour étudiant', 'fr-FR')).toEqual(search.rank('titre de séjour étudiant', 'fr-FR'));
+    expect(thread.counts).toEqual({ inThread: before.inThread + 1, inPlace: before.inPlace + 1 });
+  }, 60_000);
+
   it('once closed, ranks in place and is not started again by a new base', async () => {
     const live = new LiveKnowledge(defaultContentDir());
     const thread = started(recordingLogger());
