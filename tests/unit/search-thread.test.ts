@@ -125,45 +125,42 @@ describe('search thread', () => {
     await untilOnThread(thread, search);
   }, 60_000);
 
-  it('ranks in place a message the thread does not answer in time, with a warning', async () => {
-    const t = tempDir('kb-thread-late-');
+  /** A thread running `source` as its script, serving the shipped base. */
+  async function withScript(source: string, options: object, check: (thread: SearchThread, search: KnowledgeSource, logger: ReturnType<typeof recordingLogger>) => Promise<void>): Promise<void> {
+    const t = tempDir('kb-thread-script-');
     try {
-      // A thread that builds nothing and never answers: says it loaded, then stays silent.
-      const script = path.join(t.dir, 'silent-worker.js');
-      fs.writeFileSync(script, "const { parentPort } = require('worker_threads');\nparentPort.on('message', (m) => { if (m.type === 'load') parentPort.postMessage({ type: 'loaded', version: m.version }); });\n");
+      const script = path.join(t.dir, 'worker.js');
+      fs.writeFileSync(script, source);
       const live = new LiveKnowledge(defaultContentDir());
       const logger = recordingLogger();
-      const thread = started(logger, { workerFile: script, timeoutMs: 100 });
-      const search = live.current().search;
-      thread.serve(search, live.served().files);
+      const thread = started(logger, { ...options, workerFile: script });
+      thread.serve(live.current().search, live.served().files);
+      await check(thread, live.current().search, logger);
+    } finally {
+      t.cleanup();
+    }
+  }
+
+  it('ranks in place a message the thread does not answer in time, with a warning', async () => {
+    // A thread that builds nothing and never answers: says it loaded, then stays silent.
+    const silent = "const { parentPort } = require('worker_threads');\nparentPort.on('message', (m) => { if (m.type === 'load') parentPort.postMessage({ type: 'loaded', version: m.version }); });\n";
+    await withScript(silent, { timeoutMs: 100 }, async (thread, search, logger) => {
       await new Promise((r) => setTimeout(r, 300));
       expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
       expect(thread.counts).toEqual({ inThread: 0, inPlace: 1 });
       expect(logger.lines.some((l) => l.level === 'warn' && /search thread late/.test(l.msg))).toBe(true);
-    } finally {
-      t.cleanup();
-    }
+    });
   }, 30_000);
 
   it('a thread that keeps failing is started again less and less often, messages ranked in place meanwhile', async () => {
-    const t = tempDir('kb-thread-failing-');
-    try {
-      const script = path.join(t.dir, 'failing-worker.js');
-      fs.writeFileSync(script, 'process.exit(3);\n');
-      const live = new LiveKnowledge(defaultContentDir());
-      const logger = recordingLogger();
-      const thread = started(logger, { workerFile: script, restartDelayMs: 20 });
-      const search = live.current().search;
-      thread.serve(search, live.served().files);
+    await withScript('process.exit(3);\n', { restartDelayMs: 20 }, async (thread, search, logger) => {
       await new Promise((r) => setTimeout(r, 700));
       const delays = logger.lines.filter((l) => /search thread stopped/.test(l.msg)).map((l) => l.fields?.restartInMs);
       expect(delays.length).toBeGreaterThanOrEqual(3);
       expect(delays.slice(0, 4)).toEqual([20, 40, 80, 160].slice(0, Math.min(4, delays.length)));
       expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
       expect(thread.counts.inThread).toBe(0);
-    } finally {
-      t.cleanup();
-    }
+    });
   }, 30_000);
 
   it('ranks in place when no other turn is being handled, on the thread when others are', async () => {
