@@ -169,7 +169,11 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
   };
   const knowledge = new LiveKnowledge(config.contentDir);
   logger.info('knowledge loaded', { entries: knowledge.current().kb.entries.length, dir: config.contentDir });
-  // Messages ranked on a thread of their own, which gets every base served (issue 8).
+  const knowledgeStore = stores.knowledge;
+  const workspace = new KnowledgeWorkspace(knowledgeStore, knowledge, config.contentDir, logger);
+  await workspace.init();
+  // Messages ranked on a thread of their own, which gets every base served (issue 8);
+  // started once the revision to serve is known, so that it builds that one first.
   const searchThread = config.searchThread
     ? new SearchThread(logger, { onRanked: (where) => metrics.rankings.inc({ where }), busy: () => inFlight > 1 })
     : undefined;
@@ -177,9 +181,6 @@ async function assemble(config: Config, logger: Logger, stores: Stores, { now, e
     searchThread.serve(knowledge.served().search, knowledge.served().files);
     knowledge.onSwap((served) => searchThread.serve(served.search, served.files));
   }
-  const knowledgeStore = stores.knowledge;
-  const workspace = new KnowledgeWorkspace(knowledgeStore, knowledge, config.contentDir, logger);
-  await workspace.init();
   // Another instance published: serve it now (the timer below is the safety net).
   stores.bus.on('knowledge_published', () => {
     workspace.sync().catch((err) => logger.error('knowledge sync failed', { err }));
