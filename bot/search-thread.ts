@@ -86,8 +86,6 @@ export class SearchThread {
   private readonly workerFile: string;
   private readonly onRanked: (where: 'thread' | 'main') => void;
   private readonly busy: () => boolean;
-  /** Messages ranked on the thread and in place, since the start. */
-  readonly counts = { inThread: 0, inPlace: 0 };
 
   constructor(private readonly logger: Logger, options: SearchThreadOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 2000;
@@ -135,7 +133,6 @@ export class SearchThread {
   }
 
   private inPlace(search: KnowledgeSource, text: string, locale?: string): Promise<RankOutcome> {
-    this.counts.inPlace++;
     this.onRanked('main');
     try {
       return Promise.resolve(search.rank(text, locale));
@@ -189,7 +186,6 @@ export class SearchThread {
     this.pending.delete(message.id);
     clearTimeout(pending.timer);
     if (message.outcome) {
-      this.counts.inThread++;
       this.onRanked('thread');
       pending.resolve(message.outcome);
       return;

@@ -24,13 +24,17 @@ function recordingLogger(): Logger & { lines: Array<{ level: string; msg: string
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
+/** Where each thread ranked its messages, as its `onRanked` told. */
+const tallies = new WeakMap<SearchThread, { inThread: number; inPlace: number }>();
+const counted = (thread: SearchThread): { inThread: number; inPlace: number } => ({ ...tallies.get(thread)! });
+
 /** Ranks until one message is ranked on the thread (it builds its base first). */
 async function untilOnThread(thread: SearchThread, search: KnowledgeSource, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const before = thread.counts.inThread;
+    const before = counted(thread).inThread;
     await thread.rank(search, 'carte grise perdue', 'fr-FR');
-    if (thread.counts.inThread > before) return;
+    if (counted(thread).inThread > before) return;
     if (Date.now() > deadline) throw new Error('the search thread never ranked a message');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -39,7 +43,9 @@ async function untilOnThread(thread: SearchThread, search: KnowledgeSource, time
 describe('search thread', () => {
   const threads: SearchThread[] = [];
   const started = (logger: Logger, options = {}): SearchThread => {
-    const t = new SearchThread(logger, options);
+    const tally = { inThread: 0, inPlace: 0 };
+    const t = new SearchThread(logger, { ...options, onRanked: (where) => void (where === 'thread' ? tally.inThread++ : tally.inPlace++) });
+    tallies.set(t, tally);
     threads.push(t);
     return t;
   };
@@ -52,14 +58,14 @@ describe('search thread', () => {
     const thread = started(recordingLogger());
     thread.serve(live.served().search, live.served().files);
     await untilOnThread(thread, live.current().search);
-    const before = { ...thread.counts };
+    const before = { ...counted(thread) };
     const messages = devMessages.slice(0, 150);
     for (const locale of ['fr-FR', 'en-US', undefined]) {
       const outcomes = await Promise.all(messages.map((m) => thread.rank(live.current().search, m, locale)));
       expect(outcomes).toEqual(messages.map((m) => live.current().search.rank(m, locale)));
     }
-    expect(thread.counts.inThread - before.inThread).toBe(messages.length * 3);
-    expect(thread.counts.inPlace).toBe(before.inPlace);
+    expect(counted(thread).inThread - before.inThread).toBe(messages.length * 3);
+    expect(counted(thread).inPlace).toBe(before.inPlace);
   }, 60_000);
 
   it('ranks in place until the thread holds the base, and for any other base', async () => {
@@ -70,13 +76,13 @@ describe('search thread', () => {
     expect(await thread.rank(search, 'titre de séjour étudiant', 'fr-FR')).toEqual(search.rank('titre de séjour étudiant', 'fr-FR'));
     thread.serve(search, live.served().files);
     expect(await thread.rank(search, 'permis de conduire', 'fr-FR')).toEqual(search.rank('permis de conduire', 'fr-FR'));
-    expect(thread.counts).toEqual({ inThread: 0, inPlace: 2 });
+    expect(counted(thread)).toEqual({ inThread: 0, inPlace: 2 });
     await untilOnThread(thread, search);
     // Another engine (another base, or the editor's draft): never ranked by the thread's base.
     const other = new KnowledgeSearch(live.current().kb);
-    const inPlace = thread.counts.inPlace;
+    const inPlace = counted(thread).inPlace;
     await thread.rank(other, 'naturalisation', 'fr-FR');
-    expect(thread.counts.inPlace).toBe(inPlace + 1);
+    expect(counted(thread).inPlace).toBe(inPlace + 1);
   }, 60_000);
 
   it('follows the base served: a word added to the content is found on the thread once the new base is built', async () => {
@@ -98,9 +104,9 @@ describe('search thread', () => {
       // A turn still on the old base gets the old base's outcome, wherever it is ranked.
       expect(await thread.rank(oldSearch, `${word} ${word}`)).toEqual(oldSearch.rank(`${word} ${word}`));
       await untilOnThread(thread, newSearch);
-      const before = thread.counts.inThread;
+      const before = counted(thread).inThread;
       expect((await thread.rank(newSearch, `${word} ${word}`)).results[0]?.id).toBe('medaille-travail');
-      expect(thread.counts.inThread).toBe(before + 1);
+      expect(counted(thread).inThread).toBe(before + 1);
     } finally {
       t.cleanup();
     }
@@ -118,9 +124,9 @@ describe('search thread', () => {
     await (thread as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     expect(await waiting).toEqual(['carte grise', 'passeport', 'naturalisation'].map((m) => search.rank(m, 'fr-FR')));
     expect(logger.lines.some((l) => l.level === 'error' && /search thread stopped/.test(l.msg))).toBe(true);
-    const inPlace = thread.counts.inPlace;
+    const inPlace = counted(thread).inPlace;
     expect(await thread.rank(search, 'permis de conduire', 'fr-FR')).toEqual(search.rank('permis de conduire', 'fr-FR'));
-    expect(thread.counts.inPlace).toBe(inPlace + 1);
+    expect(counted(thread).inPlace).toBe(inPlace + 1);
     // Back after the restart delay, with the base served.
     await untilOnThread(thread, search);
   }, 60_000);
@@ -147,7 +153,7 @@ describe('search thread', () => {
     await withScript(silent, { timeoutMs: 100 }, async (thread, search, logger) => {
       await new Promise((r) => setTimeout(r, 300));
       expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
-      expect(thread.counts).toEqual({ inThread: 0, inPlace: 1 });
+      expect(counted(thread)).toEqual({ inThread: 0, inPlace: 1 });
       expect(logger.lines.some((l) => l.level === 'warn' && /search thread late/.test(l.msg))).toBe(true);
     });
   }, 30_000);
@@ -159,7 +165,7 @@ describe('search thread', () => {
       expect(delays.length).toBeGreaterThanOrEqual(3);
       expect(delays.slice(0, 4)).toEqual([20, 40, 80, 160].slice(0, Math.min(4, delays.length)));
       expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
-      expect(thread.counts.inThread).toBe(0);
+      expect(counted(thread).inThread).toBe(0);
     });
   }, 30_000);
 
@@ -170,13 +176,13 @@ describe('search thread', () => {
     const search = live.current().search;
     thread.serve(search, live.served().files);
     await untilOnThread(thread, search);
-    const before = { ...thread.counts };
+    const before = { ...counted(thread) };
     others = false;
     expect(await thread.rank(search, 'titre de séjour étudiant', 'fr-FR')).toEqual(search.rank('titre de séjour étudiant', 'fr-FR'));
-    expect(thread.counts).toEqual({ inThread: before.inThread, inPlace: before.inPlace + 1 });
+    expect(counted(thread)).toEqual({ inThread: before.inThread, inPlace: before.inPlace + 1 });
     others = true;
     expect(await thread.rank(search, 'titre de séjour étudiant', 'fr-FR')).toEqual(search.rank('titre de séjour étudiant', 'fr-FR'));
-    expect(thread.counts).toEqual({ inThread: before.inThread + 1, inPlace: before.inPlace + 1 });
+    expect(counted(thread)).toEqual({ inThread: before.inThread + 1, inPlace: before.inPlace + 1 });
   }, 60_000);
 
   it('once closed, ranks in place and is not started again by a new base', async () => {
@@ -187,9 +193,9 @@ describe('search thread', () => {
     await untilOnThread(thread, search);
     await thread.close();
     thread.serve(search, live.served().files);
-    const inPlace = thread.counts.inPlace;
+    const inPlace = counted(thread).inPlace;
     expect(await thread.rank(search, 'carte grise perdue', 'fr-FR')).toEqual(search.rank('carte grise perdue', 'fr-FR'));
-    expect(thread.counts.inPlace).toBe(inPlace + 1);
+    expect(counted(thread).inPlace).toBe(inPlace + 1);
     expect((thread as unknown as { worker?: unknown }).worker).toBeUndefined();
   }, 60_000);
 });
